@@ -1,0 +1,41 @@
+//! Maintainer tasks for the workspace, run as `cargo xtask <task>`.
+//!
+//! - `regenerate`: writes `generated/src/lib.rs` and `spec/effective/` from `spec/`.
+//! - `regenerate --check`: writes nothing; exit 1 with a unified diff when they disagree.
+//! - `regenerate --spec PATH --corrections PATH|none --out DIR`: a standalone trial crate.
+
+mod regenerate;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask regenerate [--check] [--spec PATH] [--corrections PATH|none] [--out DIR]
+
+  regenerate            write generated/src/lib.rs and spec/effective/ from spec/
+  --check               write nothing; exit 1 and print a unified diff if anything differs
+  --spec PATH           generate from another vendor spec (default spec/sinch-voice.openapi.yaml)
+  --corrections PATH    apply another overlay, or `none` (default spec/corrections.yaml)
+  --out DIR             write a standalone crate (DIR/Cargo.toml, DIR/src/lib.rs,
+                        DIR/effective.openapi.json) instead of the workspace's files
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("regenerate") => match regenerate::Options::parse(&args[1..]) {
+            Ok(options) => regenerate::run(&options),
+            Err(message) => usage_error(&message),
+        },
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => usage_error(&format!("unknown task `{other}`")),
+        None => usage_error("no task given"),
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}\n\n{USAGE}");
+    ExitCode::from(2)
+}

@@ -1,0 +1,283 @@
+//! `cargo xtask regenerate`: run codegen, then write (atomically) or compare its outputs.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use sinch_voice_codegen::{Input, Output, RuntimeNeeds, Source, generate};
+
+const SPEC: &str = "spec/sinch-voice.openapi.yaml";
+const CORRECTIONS: &str = "spec/corrections.yaml";
+const CLIENT: &str = "generated/src/lib.rs";
+const CLIENT_MANIFEST: &str = "generated/Cargo.toml";
+const EFFECTIVE: &str = "spec/effective/sinch-voice.openapi.json";
+const TRIAL_CRATE: &str = "sinch-voice-raw-trial";
+
+#[derive(Debug, Default)]
+pub struct Options {
+    check: bool,
+    spec: Option<PathBuf>,
+    /// `Some(None)` is `--corrections none`.
+    corrections: Option<Option<PathBuf>>,
+    out: Option<PathBuf>,
+}
+
+impl Options {
+    pub fn parse(args: &[String]) -> Result<Self, String> {
+        let mut options = Options::default();
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| {
+                args.next()
+                    .cloned()
+                    .ok_or_else(|| format!("{name} needs a value"))
+            };
+            match arg.as_str() {
+                "--check" => options.check = true,
+                "--spec" => options.spec = Some(value("--spec")?.into()),
+                "--corrections" => {
+                    let v = value("--corrections")?;
+                    options.corrections = Some((v != "none").then(|| v.into()));
+                }
+                "--out" => options.out = Some(value("--out")?.into()),
+                other => return Err(format!("unknown option `{other}`")),
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// The workspace root, where `spec/` and `generated/` live.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the root")
+        .to_path_buf()
+}
+
+/// The name an input is recorded under: relative to the root when it is inside it, so the
+/// generated header does not depend on where the repository is checked out.
+fn display_name(root: &Path, path: &Path) -> String {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    match (absolute.canonicalize(), root.canonicalize()) {
+        (Ok(file), Ok(root)) => match file.strip_prefix(&root) {
+            Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
+            Err(_) => path.to_string_lossy().into_owned(),
+        },
+        _ => path.to_string_lossy().into_owned(),
+    }
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
+}
+
+pub fn run(options: &Options) -> ExitCode {
+    match run_inner(options) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_inner(options: &Options) -> Result<ExitCode, String> {
+    let root = root();
+    let spec_path = options.spec.clone().unwrap_or_else(|| root.join(SPEC));
+    let corrections_path = match &options.corrections {
+        Some(choice) => choice.clone(),
+        None => Some(root.join(CORRECTIONS)),
+    };
+    let spec_text = read(&spec_path)?;
+    let spec_name = display_name(&root, &spec_path);
+    let corrections = match &corrections_path {
+        Some(path) => Some((display_name(&root, path), read(path)?)),
+        None => None,
+    };
+    let crate_name = match &options.out {
+        Some(_) => TRIAL_CRATE,
+        None => "sinch-voice-raw",
+    };
+    let lib_name = crate_name.replace('-', "_");
+    let output = generate(&Input {
+        spec: Source {
+            name: &spec_name,
+            text: &spec_text,
+        },
+        corrections: corrections
+            .as_ref()
+            .map(|(name, text)| Source { name, text }),
+        crate_name: &lib_name,
+    })
+    .map_err(|e| e.to_string())?;
+
+    let files = match &options.out {
+        Some(dir) => vec![
+            (dir.join("Cargo.toml"), trial_manifest(&root, output.needs)?),
+            (dir.join("src/lib.rs"), output.client.clone()),
+            (
+                dir.join("effective.openapi.json"),
+                output.effective_spec.clone(),
+            ),
+        ],
+        None => {
+            check_manifest(&root, output.needs)?;
+            vec![
+                (root.join(CLIENT), output.client.clone()),
+                (root.join(EFFECTIVE), output.effective_spec.clone()),
+            ]
+        }
+    };
+
+    if options.check {
+        return Ok(compare(&root, &files));
+    }
+    for (path, contents) in &files {
+        write_atomically(path, contents)?;
+    }
+    report(&root, &output, &files);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(root: &Path, output: &Output, files: &[(PathBuf, String)]) {
+    for (path, contents) in files {
+        println!(
+            "wrote {} ({} lines)",
+            path.strip_prefix(root).unwrap_or(path).display(),
+            contents.lines().count()
+        );
+    }
+    println!("{} corrections applied", output.applied.len());
+}
+
+/// Prints a unified diff per differing file; exit 1 if any differs.
+fn compare(root: &Path, files: &[(PathBuf, String)]) -> ExitCode {
+    let mut drift = false;
+    for (path, expected) in files {
+        let shown = path
+            .strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        let current = fs::read_to_string(path).unwrap_or_default();
+        if current == *expected {
+            continue;
+        }
+        drift = true;
+        let diff = similar::TextDiff::from_lines(&current, expected);
+        print!(
+            "{}",
+            diff.unified_diff().context_radius(3).header(
+                &format!("a/{shown} (on disk)"),
+                &format!("b/{shown} (from spec)")
+            )
+        );
+    }
+    if drift {
+        eprintln!("generated files are out of date: run `cargo xtask regenerate`");
+        ExitCode::from(1)
+    } else {
+        println!("generated files match the spec and corrections");
+        ExitCode::SUCCESS
+    }
+}
+
+/// Writes beside the target, then renames over it: readers never see half a file.
+fn write_atomically(path: &Path, contents: &str) -> Result<(), String> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| format!("{}: no parent directory", path.display()))?;
+    fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    fs::write(&temp, contents).map_err(|e| format!("{}: cannot write: {e}", temp.display()))?;
+    fs::rename(&temp, path).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        format!("{}: cannot replace: {e}", path.display())
+    })
+}
+
+/// The pinned versions of the workspace, so a trial crate builds with exactly what the real
+/// raw client builds with.
+fn workspace_dependencies(root: &Path) -> Result<toml::Table, String> {
+    let manifest_path = root.join("Cargo.toml");
+    let manifest: toml::Table = toml::from_str(&read(&manifest_path)?)
+        .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+    manifest
+        .get("workspace")
+        .and_then(|w| w.get("dependencies"))
+        .and_then(|d| d.as_table())
+        .cloned()
+        .ok_or_else(|| format!("{}: no [workspace.dependencies]", manifest_path.display()))
+}
+
+fn runtime_crates(needs: RuntimeNeeds) -> Vec<&'static str> {
+    let mut crates = vec!["progenitor-client", "reqwest", "serde", "serde_json"];
+    if needs.chrono {
+        crates.push("chrono");
+    }
+    if needs.uuid {
+        crates.push("uuid");
+    }
+    if needs.regress {
+        crates.push("regress");
+    }
+    crates
+}
+
+fn trial_manifest(root: &Path, needs: RuntimeNeeds) -> Result<String, String> {
+    let pinned = workspace_dependencies(root)?;
+    let mut dependencies = toml::Table::new();
+    for name in runtime_crates(needs) {
+        let spec = pinned
+            .get(name)
+            .ok_or_else(|| format!("Cargo.toml: [workspace.dependencies] has no `{name}`"))?;
+        dependencies.insert(name.to_string(), spec.clone());
+    }
+    let mut package = toml::Table::new();
+    package.insert("name".into(), TRIAL_CRATE.into());
+    package.insert("version".into(), "0.0.0".into());
+    package.insert("edition".into(), "2024".into());
+    package.insert("publish".into(), false.into());
+    let mut manifest = toml::Table::new();
+    manifest.insert("package".into(), package.into());
+    manifest.insert("workspace".into(), toml::Table::new().into());
+    manifest.insert("dependencies".into(), dependencies.into());
+    Ok(format!(
+        "# Written by `cargo xtask regenerate --out`: a trial of another vendor spec, with the\n\
+         # workspace's pinned versions. Standalone on purpose (the empty [workspace] table).\n{}",
+        toml::to_string(&manifest).map_err(|e| e.to_string())?
+    ))
+}
+
+/// The workspace's raw crate lists its dependencies by hand; say so if the spec now needs one
+/// it lacks, rather than leave a compile error about a missing crate.
+fn check_manifest(root: &Path, needs: RuntimeNeeds) -> Result<(), String> {
+    let path = root.join(CLIENT_MANIFEST);
+    let manifest: toml::Table =
+        toml::from_str(&read(&path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+    let listed = manifest.get("dependencies").and_then(|d| d.as_table());
+    let missing: Vec<&str> = runtime_crates(needs)
+        .into_iter()
+        .filter(|name| !listed.is_some_and(|l| l.contains_key(*name)))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}: the generated client needs {} in [dependencies]",
+            path.display(),
+            missing.join(", ")
+        ))
+    }
+}
