@@ -25,11 +25,15 @@ pub struct RuntimeNeeds {
 /// Generates the client source (without header) from the effective spec.
 pub(crate) fn client_source(file: &str, spec: &Value) -> Result<(String, RuntimeNeeds), Error> {
     let openapi: openapiv3::OpenAPI = serde_path_to_error::deserialize(spec).map_err(|e| {
+        // openapiv3 flattens its extension maps, which hides the path below that point from
+        // serde; descend through the parts one by one to name the offending node.
+        let (segments, problem) = shape::locate(spec)
+            .unwrap_or_else(|| (serde_segments(e.path()), e.inner().to_string()));
         Error::new(
             ErrorKind::SpecShape,
             file,
-            json_path(&serde_segments(e.path())),
-            format!("not an OpenAPI 3.0 document here: {}", e.inner()),
+            json_path(&segments),
+            format!("not an OpenAPI 3.0 document here: {problem}"),
         )
     })?;
 
@@ -256,5 +260,115 @@ fn hooks_shim() -> proc_macro2::TokenStream {
                 }
             }
         }
+    }
+}
+
+/// Finds where a document stops being OpenAPI 3.0, one typed part at a time.
+mod shape {
+    use openapiv3::{
+        Example, Header, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response,
+        Schema, SecurityScheme,
+    };
+    use serde::de::DeserializeOwned;
+    use serde_json::Value;
+
+    use crate::error::Segment;
+
+    type Found = Option<(Vec<Segment>, String)>;
+
+    fn fails<T: DeserializeOwned>(value: &Value) -> Option<String> {
+        serde_json::from_value::<T>(value.clone())
+            .err()
+            .map(|e| e.to_string())
+    }
+
+    fn key(k: &str) -> Segment {
+        Segment::Key(k.to_string())
+    }
+
+    pub(super) fn locate(spec: &Value) -> Found {
+        if let Some(paths) = spec.get("paths").and_then(Value::as_object) {
+            for (path, item) in paths.iter().filter(|(k, _)| !k.starts_with("x-")) {
+                if let Some(problem) = fails::<ReferenceOr<PathItem>>(item) {
+                    let at = vec![key("paths"), key(path)];
+                    return Some(path_item(item, at.clone()).unwrap_or((at, problem)));
+                }
+            }
+        }
+        let components = spec.get("components")?.as_object()?;
+        for (section, entries) in components {
+            let Some(entries) = entries.as_object() else {
+                continue;
+            };
+            for (name, entry) in entries {
+                let problem = match section.as_str() {
+                    "schemas" => fails::<ReferenceOr<Schema>>(entry),
+                    "responses" => fails::<ReferenceOr<Response>>(entry),
+                    "parameters" => fails::<ReferenceOr<Parameter>>(entry),
+                    "requestBodies" => fails::<ReferenceOr<RequestBody>>(entry),
+                    "headers" => fails::<ReferenceOr<Header>>(entry),
+                    "examples" => fails::<ReferenceOr<Example>>(entry),
+                    "securitySchemes" => fails::<ReferenceOr<SecurityScheme>>(entry),
+                    _ => None,
+                };
+                if let Some(problem) = problem {
+                    return Some((vec![key("components"), key(section), key(name)], problem));
+                }
+            }
+        }
+        None
+    }
+
+    fn path_item(item: &Value, at: Vec<Segment>) -> Found {
+        let item = item.as_object()?;
+        for (method, operation) in item {
+            let at = [at.clone(), vec![key(method)]].concat();
+            if method == "parameters" {
+                if let Some(found) = parameters(operation, at) {
+                    return Some(found);
+                }
+                continue;
+            }
+            if let Some(problem) = fails::<Operation>(operation) {
+                return Some(operation_part(operation, at.clone()).unwrap_or((at, problem)));
+            }
+        }
+        None
+    }
+
+    fn parameters(list: &Value, at: Vec<Segment>) -> Found {
+        let Some(items) = list.as_array() else {
+            return fails::<Vec<ReferenceOr<Parameter>>>(list).map(|p| (at, p));
+        };
+        items.iter().enumerate().find_map(|(i, p)| {
+            fails::<ReferenceOr<Parameter>>(p)
+                .map(|problem| ([at.clone(), vec![Segment::Index(i)]].concat(), problem))
+        })
+    }
+
+    fn operation_part(operation: &Value, at: Vec<Segment>) -> Found {
+        let operation = operation.as_object()?;
+        for (field, value) in operation {
+            let here = [at.clone(), vec![key(field)]].concat();
+            let found = match field.as_str() {
+                "parameters" => parameters(value, here),
+                "requestBody" => fails::<ReferenceOr<RequestBody>>(value).map(|p| (here, p)),
+                "responses" => match value.as_object() {
+                    Some(responses) => responses.iter().find_map(|(status, response)| {
+                        fails::<ReferenceOr<Response>>(response)
+                            .map(|p| ([here.clone(), vec![key(status)]].concat(), p))
+                    }),
+                    None => Some((
+                        here,
+                        format!("expected a mapping of responses, found {value}"),
+                    )),
+                },
+                _ => None,
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
     }
 }

