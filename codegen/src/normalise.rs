@@ -393,10 +393,10 @@ fn unify_responses(file: &str, doc: &mut Value) -> Result<(), Error> {
             };
             for (status, response) in responses.iter_mut() {
                 // HTTP gives these statuses no body, whatever the document says.
-                if matches!(status.as_str(), "204" | "205" | "304") {
-                    if let Some(response) = response.as_object_mut() {
-                        response.remove("content");
-                    }
+                if matches!(status.as_str(), "204" | "205" | "304")
+                    && let Some(response) = response.as_object_mut()
+                {
+                    response.remove("content");
                 }
                 if let Some(Value::Object(content)) = response.get_mut("content") {
                     for (mt, media) in content.iter_mut() {
@@ -512,10 +512,10 @@ fn unify_outcome(
     let schemas: Vec<Value> = {
         let mut out: Vec<Value> = Vec::new();
         for body in &bodies {
-            if let Body::Json(schema) = body {
-                if !out.contains(schema) {
-                    out.push(schema.clone());
-                }
+            if let Body::Json(schema) = body
+                && !out.contains(schema)
+            {
+                out.push(schema.clone());
             }
         }
         out
