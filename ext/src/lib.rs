@@ -1,0 +1,58 @@
+//! The Sinch Voice API from Rust: place calls, control them, run conferences, manage numbers
+//! and callback URLs.
+//!
+//! [`Client`] signs every request (application-signed by default, Basic on request), routes
+//! it to the right host (callouts, calls and conferences to the region's calling host;
+//! numbers and callback URLs to the configuration host), retries what is safe to retry (a
+//! callout only when it provably never left, so a retry never places a second call), and
+//! reports failures as one [`Error`] that says whether the request may have reached Sinch.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), sinch_voice::Error> {
+//! use sinch_voice::{Client, Region};
+//!
+//! // SINCH_APPLICATION_KEY, SINCH_APPLICATION_SECRET and optionally SINCH_VOICE_REGION.
+//! let client = Client::from_env()?;
+//! let call_id = client
+//!     .tts_callout("+46701234567", "+14045001000", "Your appointment is tomorrow at 10:30.")
+//!     .await?;
+//! let call = client.get_call(&call_id).await?;
+//! println!("{:?}", call.status);
+//!
+//! let europe = Client::builder()
+//!     .credentials(sinch_voice::Credentials::new("app-key", "c2VjcmV0LWJ5dGVz")?)
+//!     .region(Region::Euc1)
+//!     .build()?;
+//! for number in europe.list_numbers().await?.numbers {
+//!     println!("{:?} {:?}", number.number, number.capability);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! The generated request and response types are re-exported as [`types`]; the whole raw
+//! client is [`raw`].
+
+mod client;
+mod clock;
+mod credentials;
+mod error;
+mod region;
+mod retry;
+pub mod signing;
+mod transport;
+
+pub use client::{
+    CallHandle, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, REGION_VAR, USER_AGENT,
+};
+pub use clock::{Clock, SystemClock};
+pub use credentials::{Credentials, KEY_VAR, SECRET_VAR};
+pub use error::{ApiError, Error, ErrorCode};
+pub use region::{CONFIGURATION_URL, Region, UnknownRegion};
+pub use retry::{BudgetSettings, RetryPolicy};
+pub use transport::AuthMode;
+
+/// The generated request and response types.
+pub use sinch_voice_raw::types;
+
+/// The raw generated client, for what this crate does not wrap.
+pub use sinch_voice_raw as raw;
