@@ -822,6 +822,7 @@ fn call_id_of(response: types::CalloutResponse) -> Result<String, Error> {
             path: "callId".into(),
             message: "the answer has no call id".into(),
             body: bytes::Bytes::new(),
+            truncated: false,
         })
 }
 

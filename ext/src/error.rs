@@ -56,8 +56,11 @@ pub enum Error {
         path: String,
         /// What was wrong.
         message: String,
-        /// The body as received.
+        /// The body as received (what arrived of it, when `truncated`).
         body: Bytes,
+        /// The connection ended before the whole body arrived: a transport failure, retried
+        /// like one for requests that are safe to repeat.
+        truncated: bool,
     },
 
     /// The response body was larger than the configured limit; it was not read further.
@@ -165,8 +168,8 @@ impl Error {
         match self {
             Error::Api(api) => matches!(api.status, 429 | 500 | 502 | 503 | 504),
             Error::NotSent { .. } | Error::NoAnswer { .. } | Error::Timeout { .. } => true,
-            Error::Decode { .. }
-            | Error::ResponseTooLarge { .. }
+            Error::Decode { truncated, .. } => *truncated,
+            Error::ResponseTooLarge { .. }
             | Error::InvalidInput { .. }
             | Error::Configuration(_) => false,
         }

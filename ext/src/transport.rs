@@ -344,6 +344,7 @@ fn classify<T: DeserializeOwned>(
                     path,
                     message,
                     body: bytes,
+                    truncated: false,
                 })
             }
         }
@@ -359,6 +360,7 @@ fn classify<T: DeserializeOwned>(
                     path: String::new(),
                     message: format!("unexpected status {status} for this operation"),
                     body: body(),
+                    truncated: false,
                 })
             }
         }
@@ -378,6 +380,7 @@ fn classify<T: DeserializeOwned>(
                         partial.len()
                     ),
                     body: partial,
+                    truncated: true,
                 });
             }
             Err(transport_error(operation, &error))
@@ -393,6 +396,7 @@ fn classify<T: DeserializeOwned>(
             path: String::new(),
             message: error.to_string(),
             body: body(),
+            truncated: false,
         }),
     }
 }
@@ -428,8 +432,21 @@ fn decode_failure<T: DeserializeOwned>(bytes: &[u8]) -> Option<(String, String)>
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         Ok(_) => None,
         Err(e) => {
-            let path = e.path().to_string();
-            let path = if path == "." { String::new() } else { path };
+            use serde_path_to_error::Segment;
+            let mut path = String::new();
+            for segment in e.path().iter() {
+                match segment {
+                    Segment::Seq { index } => path.push_str(&format!("[{index}]")),
+                    Segment::Map { key } | Segment::Enum { variant: key } => {
+                        if !path.is_empty() {
+                            path.push('.');
+                        }
+                        path.push_str(key);
+                    }
+                    // Where a syntax error stops the parse, the next step is unknown.
+                    Segment::Unknown => {}
+                }
+            }
             Some((path, e.into_inner().to_string()))
         }
     }

@@ -3,7 +3,9 @@
 //! - `regenerate`: writes `generated/src/lib.rs` and `spec/effective/` from `spec/`.
 //! - `regenerate --check`: writes nothing; exit 1 with a unified diff when they disagree.
 //! - `regenerate --spec PATH --corrections PATH|none --out DIR`: a standalone trial crate.
+//! - `bench`: one JSON line per benchmark case, on the peer SDK benchmarks' inputs.
 
+mod bench;
 mod regenerate;
 
 use std::process::ExitCode;
@@ -17,6 +19,12 @@ usage: cargo xtask regenerate [--check] [--spec PATH] [--corrections PATH|none] 
   --corrections PATH    apply another overlay, or `none` (default spec/corrections.yaml)
   --out DIR             write a standalone crate (DIR/Cargo.toml, DIR/src/lib.rs,
                         DIR/effective.openapi.json) instead of the workspace's files
+
+usage: cargo xtask bench [--only CASE,...] [--calling-url URL] [--runs N] [--callouts N] [--min-run-ms N]
+
+  bench                 sign_request and callout_roundtrip (1 and 16 in flight), one JSON line each
+  --calling-url URL     send the callouts there (e.g. shared/peers/callout_server.mjs) instead of
+                        a loopback server started in-process
 ";
 
 fn main() -> ExitCode {
@@ -24,6 +32,10 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("regenerate") => match regenerate::Options::parse(&args[1..]) {
             Ok(options) => regenerate::run(&options),
+            Err(message) => usage_error(&message),
+        },
+        Some("bench") => match bench::Options::parse(&args[1..]) {
+            Ok(options) => bench::run(&args[1..], &options),
             Err(message) => usage_error(&message),
         },
         Some("-h" | "--help" | "help") => {

@@ -1,0 +1,327 @@
+//! `cargo xtask bench`: the cases the peer SDK benchmarks measure, on the same inputs
+//! (`xtask/data/peers-fixtures.json`), one JSON line per case on stdout.
+//!
+//! Always measured in a release build: a debug xtask re-runs itself with `--release`.
+
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use sinch_voice::signing::{SigningInput, format_timestamp, sign};
+use sinch_voice::{Client, Credentials, RetryPolicy};
+
+const FIXTURES: &str = include_str!("../data/peers-fixtures.json");
+const CASES: [&str; 2] = ["sign_request", "callout_roundtrip"];
+
+#[derive(Debug)]
+pub struct Options {
+    only: Option<Vec<String>>,
+    calling_url: Option<String>,
+    runs: usize,
+    callouts: usize,
+    min_run: Duration,
+}
+
+impl Options {
+    pub fn parse(args: &[String]) -> Result<Self, String> {
+        let mut options = Options {
+            only: None,
+            calling_url: None,
+            runs: 5,
+            callouts: 2000,
+            min_run: Duration::from_millis(1000),
+        };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| {
+                args.next()
+                    .cloned()
+                    .ok_or_else(|| format!("{name} needs a value"))
+            };
+            match arg.as_str() {
+                "--only" => {
+                    let cases: Vec<String> =
+                        value("--only")?.split(',').map(str::to_string).collect();
+                    if let Some(bad) = cases.iter().find(|c| !CASES.contains(&c.as_str())) {
+                        return Err(format!("unknown case `{bad}`; cases: {}", CASES.join(", ")));
+                    }
+                    options.only = Some(cases);
+                }
+                "--calling-url" => options.calling_url = Some(value("--calling-url")?),
+                "--runs" => options.runs = number(&value("--runs")?)?,
+                "--callouts" => options.callouts = number(&value("--callouts")?)?,
+                "--min-run-ms" => {
+                    options.min_run = Duration::from_millis(number(&value("--min-run-ms")?)? as u64)
+                }
+                other => return Err(format!("unknown option `{other}`")),
+            }
+        }
+        Ok(options)
+    }
+
+    fn wants(&self, case: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|c| c == case))
+    }
+}
+
+fn number(text: &str) -> Result<usize, String> {
+    text.parse::<usize>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("expected a positive number, found `{text}`"))
+}
+
+pub fn run(args: &[String], options: &Options) -> ExitCode {
+    if cfg!(debug_assertions) {
+        return rerun_in_release(args);
+    }
+    let fixtures: Value = serde_json::from_str(FIXTURES).expect("the fixtures file is JSON");
+    let text = |key: &str| {
+        fixtures[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("fixtures: `{key}` missing"))
+            .to_string()
+    };
+    let credentials = Credentials::new(text("application_key"), text("application_secret_b64"))
+        .expect("fixture credentials are valid");
+    if options.wants("sign_request") {
+        sign_request(
+            options,
+            &credentials,
+            &text("callout_path"),
+            &text("callout_content_type"),
+            &text("callout_body"),
+        );
+    }
+    if options.wants("callout_roundtrip") {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        let body: Value =
+            serde_json::from_str(&text("callout_body")).expect("the callout body is JSON");
+        if let Err(message) = runtime.block_on(callout_roundtrip(options, credentials, body)) {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn rerun_in_release(args: &[String]) -> ExitCode {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    eprintln!("# building xtask in release for meaningful numbers");
+    let status = std::process::Command::new(cargo)
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--",
+            "bench",
+        ])
+        .args(args)
+        .status();
+    match status {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: cannot run cargo: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn emit(line: Value) {
+    let mut line = line;
+    line["lang"] = json!("rust");
+    line["sdk"] = json!(concat!("sinch-voice ", env!("CARGO_PKG_VERSION")));
+    println!("{line}");
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    let m = xs.len() / 2;
+    if xs.len() % 2 == 1 {
+        xs[m]
+    } else {
+        (xs[m - 1] + xs[m]) / 2.0
+    }
+}
+
+/// The signing the client does per request: a fresh `x-timestamp`, Content-MD5, HMAC and the
+/// header value (the Node figure to compare with is its plugin chain, which does the same).
+fn sign_request(
+    options: &Options,
+    credentials: &Credentials,
+    path: &str,
+    content_type: &str,
+    body: &str,
+) {
+    let one = || {
+        let timestamp = format_timestamp(chrono::Utc::now());
+        let signature = sign(
+            credentials,
+            &SigningInput {
+                method: "POST",
+                path,
+                content_type: Some(content_type),
+                body: Some(body.as_bytes()),
+                timestamp: &timestamp,
+            },
+        );
+        black_box(signature.authorization.len())
+    };
+    for _ in 0..20_000 {
+        one();
+    }
+    let mut rates = Vec::new();
+    for _ in 0..options.runs {
+        let started = Instant::now();
+        let mut n = 0u64;
+        while started.elapsed() < options.min_run {
+            for _ in 0..256 {
+                one();
+            }
+            n += 256;
+        }
+        rates.push(n as f64 / started.elapsed().as_secs_f64());
+    }
+    emit(json!({
+        "case": "sign_request",
+        "variant": "client_signing",
+        "ops_per_sec": median(rates.clone()).round(),
+        "runs_ops_per_sec": rates.iter().map(|r| r.round()).collect::<Vec<_>>(),
+        "note": "sinch_voice::signing::sign incl. a fresh x-timestamp from the system clock; secret decoded once",
+    }));
+}
+
+/// Starts a loopback stand-in for the callout endpoint on its own thread and runtime (as the
+/// Node benchmark runs its server in another process), answering like callout_server.mjs.
+fn start_server() -> Result<String, String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        runtime.block_on(async move {
+            let counter = Arc::new(AtomicU64::new(0));
+            let app = axum::Router::new().fallback(move |_body: axum::body::Bytes| {
+                let n = counter.fetch_add(1, Ordering::Relaxed) + 1;
+                async move {
+                    (
+                        [(
+                            axum::http::header::CONTENT_TYPE,
+                            "application/json; charset=utf-8",
+                        )],
+                        format!("{{\"callId\":\"{n:032x}\"}}"),
+                    )
+                }
+            });
+            let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
+            let _ = axum::serve(listener, app).await;
+        });
+    });
+    Ok(format!("http://127.0.0.1:{port}"))
+}
+
+async fn callout_roundtrip(
+    options: &Options,
+    credentials: Credentials,
+    body: Value,
+) -> Result<(), String> {
+    let (base, server) = match &options.calling_url {
+        Some(url) => (url.clone(), "given by --calling-url"),
+        None => (start_server()?, "in-process axum on its own thread"),
+    };
+    let client = Client::builder()
+        .credentials(credentials)
+        .calling_url(&base)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let request: sinch_voice::types::CalloutRequest = serde_json::from_value(body)
+        .map_err(|e| format!("the fixture callout is not a CalloutRequest: {e}"))?;
+    for _ in 0..200 {
+        client
+            .create_callout(request.clone())
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    for concurrency in [1usize, 16] {
+        let mut runs = Vec::new();
+        for _ in 0..options.runs {
+            runs.push(load_run(&client, &request, options.callouts, concurrency).await?);
+        }
+        let rates: Vec<f64> = runs.iter().map(|r| r.0).collect();
+        let med = median(rates.clone());
+        let closest = runs
+            .iter()
+            .min_by(|a, b| (a.0 - med).abs().total_cmp(&(b.0 - med).abs()))
+            .expect("at least one run");
+        emit(json!({
+            "case": "callout_roundtrip",
+            "variant": "client",
+            "n": options.callouts,
+            "concurrency": concurrency,
+            "ops_per_sec": med.round(),
+            "requests_per_sec": med.round(),
+            "p50_ms": (closest.1 * 1000.0).round() / 1000.0,
+            "p99_ms": (closest.2 * 1000.0).round() / 1000.0,
+            "runs_rps": rates.iter().map(|r| r.round()).collect::<Vec<_>>(),
+            "server": server,
+            "note": "Client::create_callout: serialise, sign, send over keep-alive, read and decode the reply",
+        }));
+    }
+    Ok(())
+}
+
+/// `n` callouts with `concurrency` in flight: (requests per second, p50 ms, p99 ms).
+async fn load_run(
+    client: &Client,
+    request: &sinch_voice::types::CalloutRequest,
+    n: usize,
+    concurrency: usize,
+) -> Result<(f64, f64, f64), String> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..concurrency {
+        let client = client.clone();
+        let request = request.clone();
+        let next = Arc::clone(&next);
+        workers.spawn(async move {
+            let mut latencies = Vec::new();
+            while next.fetch_add(1, Ordering::Relaxed) < n {
+                let sent = Instant::now();
+                let call_id = client
+                    .create_callout(request.clone())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                black_box(call_id.len());
+                latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
+            }
+            Ok::<_, String>(latencies)
+        });
+    }
+    let mut latencies = Vec::with_capacity(n);
+    while let Some(done) = workers.join_next().await {
+        latencies.extend(done.map_err(|e| e.to_string())??);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort_by(f64::total_cmp);
+    let at = |p: f64| {
+        latencies
+            [((p / 100.0 * latencies.len() as f64).ceil() as usize).clamp(1, latencies.len()) - 1]
+    };
+    Ok((n as f64 / elapsed, at(50.0), at(99.0)))
+}
