@@ -235,12 +235,7 @@ impl ClientBuilder {
 }
 
 fn default_http_client(connect_timeout: Duration) -> Result<reqwest::Client, Error> {
-    #[cfg(feature = "rustls")]
-    {
-        // reqwest is built without a default crypto provider; ring is ours. Installing twice
-        // (another crate did it first) is fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
+    crate::install_tls_provider();
     reqwest::Client::builder()
         .connect_timeout(connect_timeout)
         .user_agent(USER_AGENT)
@@ -535,6 +530,7 @@ impl Client {
         let sinch_host = url.scheme() == "https"
             && url.port().is_none()
             && url.username().is_empty()
+            && url.password().is_none()
             && url.host_str().is_some_and(is_sinch_calling_host);
         if !(trusted_override || sinch_host) {
             return Err(Error::invalid_input(
@@ -559,6 +555,7 @@ impl Client {
         let mut base = url.clone();
         base.set_path("");
         base.set_query(None);
+        base.set_fragment(None);
         let raw = sinch_voice_raw::Client::new_with_client(
             &origin(&base),
             self.inner.http.clone(),

@@ -33,7 +33,8 @@ impl Credentials {
     /// left out, and the URL-safe alphabet is accepted too (the Node SDK accepts both).
     pub fn new(key: impl Into<String>, secret: impl Into<String>) -> Result<Self, Error> {
         let key: String = key.into();
-        let text: String = secret.into();
+        // A pasted secret often carries a newline; Basic and signed auth must agree on it.
+        let text: String = secret.into().trim().to_string();
         if key.trim().is_empty() {
             return Err(Error::configuration("application key: it is empty"));
         }
@@ -42,7 +43,7 @@ impl Credentials {
                 "application key: it contains ':' or whitespace, which the Authorization header cannot carry",
             ));
         }
-        let bytes = decode_secret(text.trim()).ok_or_else(|| {
+        let bytes = decode_secret(&text).ok_or_else(|| {
             Error::configuration(
                 "application secret: it is not base64 (copy it from the Sinch dashboard as shown)",
             )

@@ -51,6 +51,20 @@ pub use region::{CONFIGURATION_URL, Region, UnknownRegion};
 pub use retry::{BudgetSettings, RetryPolicy};
 pub use transport::AuthMode;
 
+/// Makes ring the process-wide rustls crypto provider, unless one is installed already.
+///
+/// This crate builds reqwest with rustls but without reqwest's default (and much heavier)
+/// aws-lc provider. Its own client calls this, so only code that builds a `reqwest::Client`
+/// *before* the first `sinch_voice::Client` (for example one passed to
+/// [`ClientBuilder::http_client`]) needs to call it first; reqwest would otherwise panic for
+/// want of a provider. Harmless to call more than once.
+pub fn install_tls_provider() {
+    #[cfg(feature = "rustls")]
+    {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
 /// The generated request and response types.
 pub use sinch_voice_raw::types;
 

@@ -45,7 +45,13 @@ async fn server() -> String {
     let app = Router::new()
         .route(
             "/calling/v1/calls/id/{id}",
-            any(|| async { (StatusCode::OK, [("content-type", "application/json")], r#"{"callId":"abc","status":"FINAL"}"#) }),
+            any(|| async {
+                (
+                    StatusCode::OK,
+                    [("content-type", "application/json")],
+                    r#"{"callId":"abc","status":"FINAL"}"#,
+                )
+            }),
         )
         .fallback(|| async { (StatusCode::SERVICE_UNAVAILABLE, "busy") });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -97,10 +103,16 @@ async fn spans_describe_each_attempt_and_never_carry_secrets() {
         "attempt=2",
         "status=503",
     ] {
-        assert!(text.contains(expected), "{expected} missing from the trace:\n{text}");
+        assert!(
+            text.contains(expected),
+            "{expected} missing from the trace:\n{text}"
+        );
     }
     let basic = format!("{KEY}:{SECRET}");
     for secret in [SECRET, "Application ", "Basic ", basic.as_str(), "JJSgZ4rN"] {
-        assert!(!text.contains(secret), "the trace shows {secret:?}:\n{text}");
+        assert!(
+            !text.contains(secret),
+            "the trace shows {secret:?}:\n{text}"
+        );
     }
 }

@@ -255,8 +255,7 @@ impl MockServer {
     fn client_with(&self, hooks: Hooks) -> Client {
         // `no_proxy` keeps the traffic on 127.0.0.1 even if the environment sets a proxy;
         // otherwise this is what `Client::new` builds.
-        let http = reqwest::Client::builder()
-            .no_proxy()
+        let http = plain_http_client()
             .timeout(std::time::Duration::from_secs(15))
             .build()
             .unwrap();
@@ -1095,6 +1094,13 @@ async fn prepare_hook_error_aborts_without_sending() {
 // The harness itself.
 // ---------------------------------------------------------------------------------------
 
+/// A reqwest client for the raw crate. The workspace builds reqwest with rustls but no default
+/// crypto provider (sinch-voice brings ring), so one must be installed before building it.
+fn plain_http_client() -> reqwest::ClientBuilder {
+    sinch_voice::install_tls_provider();
+    reqwest::Client::builder().no_proxy()
+}
+
 /// A request to a path the mock does not know is recorded by the fallback (so `single`
 /// would name it) and answered with an error naming it, rather than a bare 404.
 #[tokio::test]
@@ -1102,7 +1108,7 @@ async fn fallback_records_unrouted_requests() {
     let mock = MockServer::start().await;
     let misrouted = Client::new_with_client(
         &format!("{}/wrong-prefix", mock.base_url),
-        reqwest::Client::builder().no_proxy().build().unwrap(),
+        plain_http_client().build().unwrap(),
         Hooks::default(),
     );
     let result = misrouted.get_numbers().send().await;
