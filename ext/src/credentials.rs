@@ -24,8 +24,12 @@ pub struct Credentials {
 struct Secret {
     /// As shown on the dashboard; Basic auth sends this text (signing.md §1).
     text: String,
-    /// The base64-decoded bytes: the HMAC key of signed requests (signing.md §2 step 7).
+    /// The base64-decoded bytes (signing.md §2 step 7); only tests look at them, requests use
+    /// `keyed`.
+    #[cfg(test)]
     bytes: Vec<u8>,
+    /// HMAC-SHA256 already keyed with `bytes`: cloning it skips re-hashing the key per request.
+    keyed: hmac::Hmac<sha2::Sha256>,
 }
 
 impl Credentials {
@@ -48,9 +52,16 @@ impl Credentials {
                 "application secret: it is not base64 (copy it from the Sinch dashboard as shown)",
             )
         })?;
+        let keyed = <hmac::Hmac<sha2::Sha256> as hmac::KeyInit>::new_from_slice(&bytes)
+            .expect("HMAC accepts keys of any length");
         Ok(Credentials {
             key: key.into(),
-            secret: Arc::new(Secret { text, bytes }),
+            secret: Arc::new(Secret {
+                text,
+                #[cfg(test)]
+                bytes,
+                keyed,
+            }),
         })
     }
 
@@ -73,8 +84,14 @@ impl Credentials {
         &self.secret.text
     }
 
+    #[cfg(test)]
     pub(crate) fn secret_bytes(&self) -> &[u8] {
         &self.secret.bytes
+    }
+
+    /// A fresh HMAC-SHA256 keyed with the secret.
+    pub(crate) fn keyed_hmac(&self) -> hmac::Hmac<sha2::Sha256> {
+        self.secret.keyed.clone()
     }
 }
 

@@ -6,9 +6,8 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use hmac::{KeyInit, Mac};
+use hmac::Mac;
 use md5::{Digest, Md5};
-use sha2::Sha256;
 
 use crate::credentials::Credentials;
 
@@ -59,29 +58,37 @@ pub fn string_to_sign(input: &SigningInput<'_>) -> (String, String) {
         _ => String::new(),
     };
     let path = input.path.split('?').next().unwrap_or("");
-    let text = format!(
-        "{}\n{}\n{}\nx-timestamp:{}\n{}",
-        input.method.to_ascii_uppercase(),
-        content_md5,
-        input.content_type.unwrap_or(""),
-        input.timestamp,
-        path
+    let content_type = input.content_type.unwrap_or("");
+    let mut text = String::with_capacity(
+        input.method.len()
+            + content_md5.len()
+            + content_type.len()
+            + input.timestamp.len()
+            + path.len()
+            + 16,
     );
+    text.extend(input.method.chars().map(|c| c.to_ascii_uppercase()));
+    for part in [
+        "\n",
+        &content_md5,
+        "\n",
+        content_type,
+        "\nx-timestamp:",
+        input.timestamp,
+        "\n",
+        path,
+    ] {
+        text.push_str(part);
+    }
     (content_md5, text)
-}
-
-/// base64 HMAC-SHA256 of `message` keyed with the decoded secret.
-pub(crate) fn hmac_base64(secret: &[u8], message: &[u8]) -> String {
-    let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(secret)
-        .expect("HMAC accepts keys of any length");
-    mac.update(message);
-    STANDARD.encode(mac.finalize().into_bytes())
 }
 
 /// Signs a request: the `Authorization` value and the intermediates.
 pub fn sign(credentials: &Credentials, input: &SigningInput<'_>) -> Signature {
     let (content_md5, string_to_sign) = string_to_sign(input);
-    let signature = hmac_base64(credentials.secret_bytes(), string_to_sign.as_bytes());
+    let mut mac = credentials.keyed_hmac();
+    mac.update(string_to_sign.as_bytes());
+    let signature = STANDARD.encode(mac.finalize().into_bytes());
     let authorization = format!("Application {}:{}", credentials.key(), signature);
     Signature {
         content_md5,
