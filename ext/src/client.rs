@@ -7,11 +7,13 @@ use reqwest::Url;
 use reqwest::header::HeaderValue;
 use sinch_voice_raw::types;
 
+use crate::callout::{CustomCallout, to_raw_control};
 use crate::clock::{Clock, SystemClock};
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::region::{CONFIGURATION_URL, Region, is_sinch_calling_host};
 use crate::retry::{Idempotency, RetryBudget, RetryPolicy};
+use crate::svaml::CallUpdate;
 use crate::transport::{AuthMode, Operation, Transport};
 
 /// Environment variable naming the region (`global`, `use1`, `euc1`, `sae1`, `apse1`, `apse2`).
@@ -416,6 +418,12 @@ impl Client {
         call_id_of(response)
     }
 
+    /// Places a custom callout whose ICE, ACE and PIE replies are typed SVAML (or callback
+    /// URLs). Returns the call id.
+    pub async fn custom_callout(&self, callout: &CustomCallout<'_>) -> Result<String, Error> {
+        self.create_callout(callout.to_request()).await
+    }
+
     /// Calls `to` and speaks `text`, showing `cli` as the caller id. Returns the call id.
     pub async fn tts_callout(&self, to: &str, cli: &str, text: &str) -> Result<String, Error> {
         let callout = types::TtsCallout {
@@ -476,12 +484,9 @@ impl Client {
     }
 
     /// Controls a connected call with SVAML (hangup, continue or park, plus instructions).
-    pub async fn update_call(
-        &self,
-        call_id: &str,
-        svaml: types::SvamlControl,
-    ) -> Result<(), Error> {
+    pub async fn update_call(&self, call_id: &str, svaml: &CallUpdate<'_>) -> Result<(), Error> {
         let call_id = path_id("call_id", call_id, 128)?;
+        let svaml = to_raw_control(svaml);
         let raw = &self.inner.calling;
         self.inner
             .transport
@@ -499,9 +504,10 @@ impl Client {
         &self,
         call_id: &str,
         leg: types::CallLeg,
-        svaml: types::SvamlControl,
+        svaml: &CallUpdate<'_>,
     ) -> Result<(), Error> {
         let call_id = path_id("call_id", call_id, 128)?;
+        let svaml = to_raw_control(svaml);
         let raw = &self.inner.calling;
         self.inner
             .transport
@@ -774,7 +780,8 @@ impl CallHandle {
     }
 
     /// Controls the call with SVAML.
-    pub async fn update(&self, svaml: types::SvamlControl) -> Result<(), Error> {
+    pub async fn update(&self, svaml: &CallUpdate<'_>) -> Result<(), Error> {
+        let svaml = to_raw_control(svaml);
         let raw = &self.raw;
         let id = self.call_id.as_str();
         self.client
@@ -790,8 +797,9 @@ impl CallHandle {
     pub async fn manage_leg(
         &self,
         leg: types::CallLeg,
-        svaml: types::SvamlControl,
+        svaml: &CallUpdate<'_>,
     ) -> Result<(), Error> {
+        let svaml = to_raw_control(svaml);
         let raw = &self.raw;
         let id = self.call_id.as_str();
         self.client

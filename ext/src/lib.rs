@@ -32,6 +32,7 @@
 //! The generated request and response types are re-exported as [`types`]; the whole raw
 //! client is [`raw`].
 
+mod callout;
 mod client;
 mod clock;
 mod credentials;
@@ -39,8 +40,10 @@ mod error;
 mod region;
 mod retry;
 pub mod signing;
+pub mod svaml;
 mod transport;
 
+pub use callout::{CalloutReply, CustomCallout};
 pub use client::{
     CallHandle, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, REGION_VAR, USER_AGENT,
 };

@@ -23,6 +23,7 @@ use base64::engine::general_purpose::STANDARD;
 use hmac::{KeyInit, Mac};
 use md5::{Digest, Md5};
 use serde_json::{Value, json};
+use sinch_voice::svaml::CallUpdate;
 use sinch_voice::{AuthMode, Client, ClientBuilder, Credentials, Error, RetryPolicy, types};
 
 // ---------------------------------------------------------------------------------------
@@ -467,20 +468,12 @@ fn operations() -> Vec<Expected> {
     ]
 }
 
-fn svaml() -> types::SvamlControl {
-    let mut say = serde_json::Map::new();
-    say.insert("text".into(), json!("Goodbye, ça va ✓"));
-    say.insert("locale".into(), json!("en-US"));
-    types::SvamlControl {
-        instructions: vec![types::SvamlInstruction {
-            name: "say".into(),
-            extra: say,
-        }],
-        action: Some(types::SvamlAction {
-            name: "hangup".into(),
-            extra: serde_json::Map::new(),
-        }),
-    }
+fn svaml() -> CallUpdate<'static> {
+    CallUpdate::builder()
+        .say("Goodbye, ça va ✓", "en-US")
+        .hangup()
+        .build()
+        .unwrap()
 }
 
 /// Runs one operation of `Client` by name, checking what a success returns.
@@ -518,10 +511,10 @@ async fn invoke(client: &Client, name: &str) -> Result<(), Error> {
             let call = client.get_call(CALL_ID).await?;
             assert_eq!(call.call_id.as_deref(), Some(CALL_ID));
         }
-        "update_call" => client.update_call(CALL_ID, svaml()).await?,
+        "update_call" => client.update_call(CALL_ID, &svaml()).await?,
         "manage_call_leg" => {
             client
-                .manage_call_leg(CALL_ID, types::CallLeg::Callee, svaml())
+                .manage_call_leg(CALL_ID, types::CallLeg::Callee, &svaml())
                 .await?
         }
         "get_conference" => {
@@ -847,9 +840,9 @@ async fn call_at_uses_the_configured_calling_origin() {
 
     let call = handle.get().await.unwrap();
     assert_eq!(call.call_id.as_deref(), Some(CALL_ID));
-    handle.update(svaml()).await.unwrap();
+    handle.update(&svaml()).await.unwrap();
     handle
-        .manage_leg(types::CallLeg::Caller, svaml())
+        .manage_leg(types::CallLeg::Caller, &svaml())
         .await
         .unwrap();
 

@@ -1,6 +1,7 @@
 //! Maintainer tasks for the workspace, run as `cargo xtask <task>`.
 //!
-//! - `regenerate`: writes `generated/src/lib.rs` and `spec/effective/` from `spec/`.
+//! - `regenerate`: writes `generated/src/lib.rs` and `spec/effective/` from `spec/`, and
+//!   `spec/svaml.schema.json` from the SVAML types of `sinch-voice`.
 //! - `regenerate --check`: writes nothing; exit 1 with a unified diff when they disagree.
 //! - `regenerate --spec PATH --corrections PATH|none --out DIR`: a standalone trial crate.
 //! - `bench`: one JSON line per benchmark case, on the peer SDK benchmarks' inputs.
@@ -13,7 +14,8 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask regenerate [--check] [--spec PATH] [--corrections PATH|none] [--out DIR]
 
-  regenerate            write generated/src/lib.rs and spec/effective/ from spec/
+  regenerate            write generated/src/lib.rs and spec/effective/ from spec/, and
+                        spec/svaml.schema.json from the sinch-voice SVAML types
   --check               write nothing; exit 1 and print a unified diff if anything differs
   --spec PATH           generate from another vendor spec (default spec/sinch-voice.openapi.yaml)
   --corrections PATH    apply another overlay, or `none` (default spec/corrections.yaml)
@@ -22,7 +24,8 @@ usage: cargo xtask regenerate [--check] [--spec PATH] [--corrections PATH|none] 
 
 usage: cargo xtask bench [--only CASE,...] [--calling-url URL] [--runs N] [--callouts N] [--min-run-ms N]
 
-  bench                 sign_request and callout_roundtrip (1 and 16 in flight), one JSON line each
+  bench                 sign_request, build_svaml and callout_roundtrip (1 and 16 in flight),
+                        one JSON line each
   --calling-url URL     send the callouts there (e.g. shared/peers/callout_server.mjs) instead of
                         a loopback server started in-process
 ";

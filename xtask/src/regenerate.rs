@@ -11,6 +11,7 @@ const CORRECTIONS: &str = "spec/corrections.yaml";
 const CLIENT: &str = "generated/src/lib.rs";
 const CLIENT_MANIFEST: &str = "generated/Cargo.toml";
 const EFFECTIVE: &str = "spec/effective/sinch-voice.openapi.json";
+const SVAML_SCHEMA: &str = "spec/svaml.schema.json";
 const TRIAL_CRATE: &str = "sinch-voice-raw-trial";
 
 #[derive(Debug, Default)]
@@ -132,6 +133,8 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
             vec![
                 (root.join(CLIENT), output.client.clone()),
                 (root.join(EFFECTIVE), output.effective_spec.clone()),
+                // From the sinch-voice types as this xtask was built with them.
+                (root.join(SVAML_SCHEMA), sinch_voice::svaml::schema_json()),
             ]
         }
     };
