@@ -91,11 +91,39 @@ context!(Patch, "PATCH", "a PATCH of a call", required: false,
 
 /// A validated SVAML document for context `C`: instructions in order, then one action.
 /// Made by [`SvamlBuilder::build`] or [`Svaml::parse`]; both validate.
-#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Svaml<'a, C: Context> {
     pub(crate) instructions: Vec<Instruction<'a>>,
     pub(crate) action: Option<Action<'a>>,
     pub(crate) context: PhantomData<fn() -> C>,
+}
+
+// By hand: derives would demand `C: Clone + Debug + PartialEq` of the marker type.
+impl<C: Context> Clone for Svaml<'_, C> {
+    fn clone(&self) -> Self {
+        Svaml {
+            instructions: self.instructions.clone(),
+            action: self.action.clone(),
+            context: PhantomData,
+        }
+    }
+}
+
+impl<C: Context> PartialEq for Svaml<'_, C> {
+    fn eq(&self, other: &Self) -> bool {
+        self.instructions == other.instructions && self.action == other.action
+    }
+}
+
+impl<C: Context> Eq for Svaml<'_, C> {}
+
+impl<C: Context> std::fmt::Debug for Svaml<'_, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Svaml")
+            .field("context", &C::NAME)
+            .field("instructions", &self.instructions)
+            .field("action", &self.action)
+            .finish()
+    }
 }
 
 /// The reply to an ICE.
@@ -187,7 +215,6 @@ impl<C: Context> Serialize for Svaml<'_, C> {
 ///     .expect("valid SVAML");
 /// assert!(reply.to_json().starts_with(r#"{"instructions":[{"name":"say""#));
 /// ```
-#[derive(Debug, Clone)]
 #[must_use = "call .build() to validate and get the reply"]
 pub struct SvamlBuilder<'a, C: Context> {
     instructions: Vec<Instruction<'a>>,

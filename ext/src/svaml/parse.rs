@@ -191,12 +191,21 @@ fn fields<T: DeserializeOwned>(value: Value, path: &str, issues: &mut Vec<Issue>
         Ok(v) => Some(v),
         Err(e) => {
             let inner = e.path().to_string();
-            let at = if inner == "." || inner == "?" {
+            let mut at = if inner == "." || inner == "?" {
                 path.to_string()
             } else {
                 format!("{path}.{}", inner.trim_start_matches('.'))
             };
-            issues.push(Issue::new(at, e.into_inner().to_string()));
+            let message = e.into_inner().to_string();
+            // serde names a missing field only in its message, at the parent's path.
+            if let Some(field) = message
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next())
+            {
+                at.push('.');
+                at.push_str(field);
+            }
+            issues.push(Issue::new(at, message));
             None
         }
     }

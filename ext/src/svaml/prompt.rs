@@ -1,10 +1,10 @@
 //! The prompt mini-language (svaml.md §5): `#tts[..]`, `#ssml[..]`, `#href[..]`, bare URLs and
 //! file ids, chained with `;`.
 //!
-//! `]` ends a bracket and nothing documents an escape, so TTS text loses its `]` characters;
-//! in a `;`-joined chain a `;` inside TTS text would split the prompt, so it becomes `,`.
-//! SSML keeps its text (entities such as `&amp;` need their `;`); validation rejects a `]`
-//! in it.
+//! `]` ends a bracket and nothing documents an escape, so TTS text loses its `[` and `]`
+//! characters; in a `;`-joined chain a `;` inside TTS text would split the prompt, so it
+//! becomes `,`. SSML keeps its text (entities such as `&amp;` need their `;`); validation
+//! rejects a `]` in it.
 
 use std::borrow::Cow;
 
@@ -118,10 +118,13 @@ fn write_part(out: &mut String, part: &PromptPart<'_>, chained: bool) {
     match part {
         PromptPart::Tts(text) => {
             out.push_str("#tts[");
-            if text.bytes().any(|b| b == b']' || (chained && b == b';')) {
+            if text
+                .bytes()
+                .any(|b| b == b']' || b == b'[' || (chained && b == b';'))
+            {
                 for c in text.chars() {
                     match c {
-                        ']' => {}
+                        '[' | ']' => {}
                         ';' if chained => out.push(','),
                         c => out.push(c),
                     }
@@ -159,29 +162,63 @@ impl From<String> for Prompt<'_> {
     }
 }
 
-/// Length in characters of the TTS or SSML text of each part of a prompt string, for the 600
-/// character limit. Parts that are files or URLs are skipped.
-pub(crate) fn spoken_lengths(prompt: &str) -> impl Iterator<Item = (usize, &str)> {
-    prompt.split(';').filter_map(|part| {
-        let part = part.trim();
-        for prefix in ["#tts[", "#ssml["] {
-            if part.len() >= prefix.len() && part[..prefix.len()].eq_ignore_ascii_case(prefix) {
-                let inner = part[prefix.len()..]
-                    .strip_suffix(']')
-                    .unwrap_or(&part[prefix.len()..]);
-                return Some((inner.chars().count(), inner));
+fn has_prefix(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// The parts of a `;`-joined prompt string; a `;` inside `[...]` does not split.
+pub(crate) fn split_chain(prompt: &str) -> impl Iterator<Item = &str> {
+    let mut depth = 0i32;
+    let mut start = 0;
+    let mut parts = Vec::new();
+    for (i, b) in prompt.bytes().enumerate() {
+        match b {
+            b'[' => depth += 1,
+            b']' => depth -= 1,
+            b';' if depth <= 0 => {
+                parts.push(&prompt[start..i]);
+                start = i + 1;
+                depth = 0;
             }
+            _ => {}
         }
-        None
-    })
+    }
+    parts.push(&prompt[start..]);
+    parts.into_iter()
+}
+
+/// What is wrong with one prompt (`#tts[..]`, `#ssml[..]`, `#href[..]`, URL or file id), if
+/// anything: TTS/SSML text over `max_chars`, or a `]` that would end the bracket early.
+pub(crate) fn check_prompt(part: &str, max_chars: usize) -> Option<String> {
+    let part = part.trim();
+    for prefix in ["#tts[", "#ssml[", "#href["] {
+        if has_prefix(part, prefix) {
+            let inner = &part[prefix.len()..];
+            let Some(inner) = inner.strip_suffix(']') else {
+                return Some(format!("{prefix}...] is not closed by ']'"));
+            };
+            if inner.contains(']') {
+                return Some(
+                    "a ']' inside a prompt ends it early; there is no escape for it".into(),
+                );
+            }
+            if prefix != "#href[" && inner.len() > max_chars && inner.chars().count() > max_chars {
+                return Some(format!(
+                    "a #tts or #ssml prompt holds at most {max_chars} characters"
+                ));
+            }
+            return None;
+        }
+    }
+    None
 }
 
 /// Whether a prompt string has TTS or SSML parts (which need a locale).
 pub(crate) fn is_spoken(prompt: &str) -> bool {
     let p = prompt.trim_start();
-    p.len() >= 5
-        && (p[..5].eq_ignore_ascii_case("#tts[")
-            || (p.len() >= 6 && p[..6].eq_ignore_ascii_case("#ssml[")))
+    has_prefix(p, "#tts[") || has_prefix(p, "#ssml[")
 }
 
 #[cfg(test)]
@@ -197,12 +234,12 @@ mod tests {
             .then(Prompt::ssml("<speak>Bye &amp; thanks</speak>"));
         assert_eq!(
             chain.clone().render(),
-            "#tts[Press 1, or 2 [now];#href[https://x/y.mp3];#ssml[<speak>Bye &amp; thanks</speak>]"
+            "#tts[Press 1, or 2 now];#href[https://x/y.mp3];#ssml[<speak>Bye &amp; thanks</speak>]"
         );
         assert_eq!(
             chain.into_parts(),
             vec![
-                "#tts[Press 1; or 2 [now]",
+                "#tts[Press 1; or 2 now]",
                 "#href[https://x/y.mp3]",
                 "#ssml[<speak>Bye &amp; thanks</speak>]"
             ]
@@ -210,12 +247,20 @@ mod tests {
     }
 
     #[test]
-    fn spoken_parts_are_measured() {
-        let lengths: Vec<usize> = spoken_lengths("#tts[abc];welcome;#SSML[<speak>x</speak>]")
-            .map(|(n, _)| n)
-            .collect();
-        assert_eq!(lengths, vec![3, 16]);
+    fn chains_split_outside_brackets_and_prompts_are_checked() {
+        let parts: Vec<&str> =
+            split_chain("#tts[a;b];welcome;#SSML[<speak>x &amp; y</speak>]").collect();
+        assert_eq!(
+            parts,
+            vec!["#tts[a;b]", "welcome", "#SSML[<speak>x &amp; y</speak>]"]
+        );
+        assert!(check_prompt(&format!("#tts[{}]", "é".repeat(600)), 600).is_none());
+        assert!(check_prompt(&format!("#tts[{}]", "é".repeat(601)), 600).is_some());
+        assert!(check_prompt("#ssml[<speak>]</speak>]", 600).is_some());
+        assert!(check_prompt("#tts[open", 600).is_some());
+        assert!(check_prompt("ééé", 600).is_none());
         assert!(is_spoken("#TTS[x]"));
         assert!(!is_spoken("https://x"));
+        assert!(!is_spoken("éé"));
     }
 }

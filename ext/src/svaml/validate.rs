@@ -4,7 +4,7 @@
 use super::context::Context;
 use super::error::Issue;
 use super::model::*;
-use super::prompt::{is_spoken, spoken_lengths};
+use super::prompt::{check_prompt, is_spoken, split_chain};
 
 /// Longest call a connect action may ask for (4 h).
 pub const MAX_CALL_SECONDS: u64 = 14_400;
@@ -69,7 +69,9 @@ pub(crate) fn validate<C: Context>(
                         issues.push(Issue::new(at(&format!("ids[{i}]")), "empty prompt"));
                     }
                     spoken |= is_spoken(id);
-                    prompt_limits(id, || at(&format!("ids[{i}]")), issues);
+                    if let Some(problem) = check_prompt(id, MAX_TTS_CHARS) {
+                        issues.push(Issue::new(at(&format!("ids[{i}]")), problem));
+                    }
                 }
                 if spoken && p.locale.is_none() {
                     issues.push(Issue::new(
@@ -100,8 +102,9 @@ pub(crate) fn validate<C: Context>(
                 if c.key.is_empty() {
                     issues.push(Issue::new(at("key"), "must not be empty"));
                 }
+                let before = cookie_bytes;
                 cookie_bytes += c.key.len() + c.value.len();
-                if cookie_bytes > MAX_COOKIE_BYTES {
+                if cookie_bytes > MAX_COOKIE_BYTES && before <= MAX_COOKIE_BYTES {
                     issues.push(Issue::new(
                         at("value"),
                         format!(
@@ -206,8 +209,13 @@ pub(crate) fn validate<C: Context>(
         }
         Action::ConnectStream(c) => {
             max_call(c.max_duration, issues);
-            let endpoint = c.destination.endpoint.trim();
-            if !(endpoint.starts_with("wss://") || endpoint.starts_with("ws://")) {
+            let endpoint = c.destination.endpoint.trim().as_bytes();
+            let scheme = |s: &str| {
+                endpoint
+                    .get(..s.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(s.as_bytes()))
+            };
+            if !(scheme("wss://") || scheme("ws://")) {
                 issues.push(Issue::new(
                     "action.destination.endpoint",
                     "a WebSocket URL (wss://...) is required",
@@ -234,18 +242,22 @@ pub(crate) fn validate<C: Context>(
     }
 }
 
+/// A prompt string of a field (`mainPrompt`, `introPrompt`, ...): `;`-joined parts.
 /// `path` is only built when there is something to report.
 fn prompt_limits(prompt: &str, path: impl Fn() -> String, issues: &mut Vec<Issue>) {
-    // No part can pass the limit when the whole string is within it (chars <= bytes).
-    if prompt.len() <= MAX_TTS_CHARS {
+    // Nothing to find in short, bracket-free text (the common case); chars <= bytes.
+    if prompt.len() <= MAX_TTS_CHARS
+        && prompt.bytes().filter(|b| *b == b']').count() <= 1
+        && !prompt.contains(';')
+    {
+        if let Some(problem) = check_prompt(prompt, MAX_TTS_CHARS) {
+            issues.push(Issue::new(path(), problem));
+        }
         return;
     }
-    for (chars, _) in spoken_lengths(prompt) {
-        if chars > MAX_TTS_CHARS {
-            issues.push(Issue::new(
-                path(),
-                format!("a #tts or #ssml prompt holds at most {MAX_TTS_CHARS} characters"),
-            ));
+    for part in split_chain(prompt) {
+        if let Some(problem) = check_prompt(part, MAX_TTS_CHARS) {
+            issues.push(Issue::new(path(), problem));
         }
     }
 }
