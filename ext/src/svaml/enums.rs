@@ -83,7 +83,6 @@ macro_rules! open_enum {
     };
 }
 
-pub(crate) use open_enum;
 
 open_enum! {
     /// What a lone or held participant hears (`moh`, `mohClass`).

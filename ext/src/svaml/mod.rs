@@ -37,7 +37,7 @@
 //! ```
 
 mod context;
-pub(crate) mod enums;
+mod enums;
 mod error;
 mod model;
 mod parse;
