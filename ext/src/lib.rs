@@ -32,6 +32,7 @@
 //! The generated request and response types are re-exported as [`types`]; the whole raw
 //! client is [`raw`].
 
+pub mod callbacks;
 mod callout;
 mod client;
 mod clock;

@@ -1,7 +1,7 @@
 //! Maintainer tasks for the workspace, run as `cargo xtask <task>`.
 //!
 //! - `regenerate`: writes `generated/src/lib.rs` and `spec/effective/` from `spec/`, and
-//!   `spec/svaml.schema.json` from the SVAML types of `sinch-voice`.
+//!   `spec/svaml.schema.json` and `spec/callbacks.schema.json` from the types of `sinch-voice`.
 //! - `regenerate --check`: writes nothing; exit 1 with a unified diff when they disagree.
 //! - `regenerate --spec PATH --corrections PATH|none --out DIR`: a standalone trial crate.
 //! - `bench`: one JSON line per benchmark case, on the peer SDK benchmarks' inputs.
@@ -15,7 +15,8 @@ const USAGE: &str = "\
 usage: cargo xtask regenerate [--check] [--spec PATH] [--corrections PATH|none] [--out DIR]
 
   regenerate            write generated/src/lib.rs and spec/effective/ from spec/, and
-                        spec/svaml.schema.json from the sinch-voice SVAML types
+                        spec/svaml.schema.json and spec/callbacks.schema.json from the
+                        sinch-voice types
   --check               write nothing; exit 1 and print a unified diff if anything differs
   --spec PATH           generate from another vendor spec (default spec/sinch-voice.openapi.yaml)
   --corrections PATH    apply another overlay, or `none` (default spec/corrections.yaml)

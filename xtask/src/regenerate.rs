@@ -12,6 +12,7 @@ const CLIENT: &str = "generated/src/lib.rs";
 const CLIENT_MANIFEST: &str = "generated/Cargo.toml";
 const EFFECTIVE: &str = "spec/effective/sinch-voice.openapi.json";
 const SVAML_SCHEMA: &str = "spec/svaml.schema.json";
+const CALLBACKS_SCHEMA: &str = "spec/callbacks.schema.json";
 const TRIAL_CRATE: &str = "sinch-voice-raw-trial";
 
 #[derive(Debug, Default)]
@@ -135,6 +136,10 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
                 (root.join(EFFECTIVE), output.effective_spec.clone()),
                 // From the sinch-voice types as this xtask was built with them.
                 (root.join(SVAML_SCHEMA), sinch_voice::svaml::schema_json()),
+                (
+                    root.join(CALLBACKS_SCHEMA),
+                    sinch_voice::callbacks::schema_json(),
+                ),
             ]
         }
     };

@@ -83,6 +83,7 @@ macro_rules! open_enum {
     };
 }
 
+pub(crate) use open_enum;
 
 open_enum! {
     /// What a lone or held participant hears (`moh`, `mohClass`).

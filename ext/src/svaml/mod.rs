@@ -37,7 +37,7 @@
 //! ```
 
 mod context;
-mod enums;
+pub(crate) mod enums;
 mod error;
 mod model;
 mod parse;

@@ -1,0 +1,72 @@
+//! Event timestamps: ISO 8601 with or without an offset (none means UTC), 0 to 9 fractional
+//! digits, as the platform and the SDKs send them.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A point in time read leniently from an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub DateTime<Utc>);
+
+impl Timestamp {
+    /// Parses `2023-04-21T14:45:51Z`, `2024-01-19T09:19:28.9372196Z`, `...+02:00`, or
+    /// `2024-01-08T09:48:12` (no offset: UTC).
+    pub fn parse(text: &str) -> Option<Timestamp> {
+        let text = text.trim();
+        if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+            return Some(Timestamp(at.with_timezone(&Utc)));
+        }
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+            .ok()
+            .map(|naive| Timestamp(naive.and_utc()))
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <Cow<'de, str>>::deserialize(deserializer)?;
+        Timestamp::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("expected an ISO 8601 timestamp, found {text:?}"))
+        })
+    }
+}
+
+impl JsonSchema for Timestamp {
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("Timestamp")
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "ISO 8601 date and time; without an offset it is UTC.",
+            "examples": ["2023-04-21T14:45:51Z", "2024-01-19T09:19:28.9372196Z", "2024-01-08T09:48:12"]
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_and_without_offsets() {
+        let z = Timestamp::parse("2024-01-19T09:19:28.9372196Z").unwrap();
+        assert_eq!(z.0.timestamp_subsec_nanos(), 937_219_600);
+        let naive = Timestamp::parse("2024-01-08T09:48:12").unwrap();
+        assert_eq!(naive.0.to_rfc3339(), "2024-01-08T09:48:12+00:00");
+        let offset = Timestamp::parse("2024-01-08T11:48:12+02:00").unwrap();
+        assert_eq!(offset, naive);
+        assert!(Timestamp::parse("yesterday").is_none());
+        assert!(Timestamp::parse("2024-13-08T09:48:12Z").is_none());
+    }
+}
