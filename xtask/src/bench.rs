@@ -14,7 +14,13 @@ use sinch_voice::signing::{SigningInput, format_timestamp, sign};
 use sinch_voice::{Client, Credentials, RetryPolicy};
 
 const FIXTURES: &str = include_str!("../data/peers-fixtures.json");
-const CASES: [&str; 3] = ["sign_request", "build_svaml", "callout_roundtrip"];
+const CASES: [&str; 5] = [
+    "sign_request",
+    "verify_callback",
+    "parse_callback",
+    "build_svaml",
+    "callout_roundtrip",
+];
 
 #[derive(Debug)]
 pub struct Options {
@@ -97,6 +103,12 @@ pub fn run(args: &[String], options: &Options) -> ExitCode {
             &text("callout_content_type"),
             &text("callout_body"),
         );
+    }
+    if options.wants("verify_callback") {
+        verify_callback(options, &credentials, &fixtures);
+    }
+    if options.wants("parse_callback") {
+        parse_callback(options, &text("ice_body"));
     }
     if options.wants("build_svaml") {
         build_svaml(options);
@@ -223,6 +235,87 @@ fn micro_runs<T>(options: &Options, mut one: impl FnMut() -> T) -> Vec<f64> {
         rates.push(n as f64 / started.elapsed().as_secs_f64());
     }
     rates
+}
+
+/// The peers' `verify_callback`: the signed ICE of the fixtures, checked against its headers
+/// (signature over the body, key, scheme; the timestamp check is off, since the fixture's
+/// timestamp is fixed).
+fn verify_callback(options: &Options, credentials: &Credentials, fixtures: &Value) {
+    use sinch_voice::callbacks::{Verifier, signed_callback};
+    let field = |key: &str| fixtures[key].as_str().expect("fixture field").to_string();
+    let body = field("ice_body").into_bytes();
+    let path = field("callback_path");
+    let timestamp = field("callback_timestamp");
+    let mut request = signed_callback(credentials, &path, body, &timestamp);
+    request.headers_mut().insert(
+        "content-type",
+        field("callback_content_type")
+            .parse()
+            .expect("a header value"),
+    );
+    // Re-sign with the fixture's exact content type.
+    let signature = sign(
+        credentials,
+        &SigningInput {
+            method: "POST",
+            path: &path,
+            content_type: Some(&field("callback_content_type")),
+            body: Some(request.body()),
+            timestamp: &timestamp,
+        },
+    );
+    request.headers_mut().insert(
+        "authorization",
+        signature.authorization.parse().expect("a header value"),
+    );
+    let verifier = Verifier::new(credentials).tolerance(None);
+    let (parts, body) = request.into_parts();
+    verifier
+        .verify("POST", &path, &parts.headers, &body)
+        .expect("the fixture callback verifies");
+    let mut forged = parts.headers.clone();
+    forged.insert(
+        "x-timestamp",
+        "2026-11-25T17:04:05.124Z".parse().expect("a header value"),
+    );
+    assert!(
+        verifier.verify("POST", &path, &forged, &body).is_err(),
+        "a forged callback must fail"
+    );
+    let rates = micro_runs(options, || {
+        verifier
+            .verify("POST", &path, &parts.headers, &body)
+            .is_ok()
+    });
+    emit(json!({
+        "case": "verify_callback",
+        "variant": "verifier",
+        "ops_per_sec": median(rates.clone()).round(),
+        "runs_ops_per_sec": rates.iter().map(|r| r.round()).collect::<Vec<_>>(),
+        "note": "Verifier::verify: scheme, key, MD5 of the body, HMAC-SHA256, constant-time compare",
+    }));
+}
+
+/// The peers' `parse_callback`: the fixture ICE into a typed, validated event (every field,
+/// timestamp parsed).
+fn parse_callback(options: &Options, body: &str) {
+    use sinch_voice::callbacks::CallbackEvent;
+    let body = body.as_bytes();
+    match CallbackEvent::parse(body).expect("the fixture ICE parses") {
+        CallbackEvent::Ice(ice) => assert!(ice.timestamp.is_some() && ice.call_headers.len() == 9),
+        other => panic!("expected an ICE, got {}", other.name()),
+    }
+    let rates = micro_runs(options, || match CallbackEvent::parse(body) {
+        Ok(event) => event.callid().len(),
+        Err(_) => 0,
+    });
+    emit(json!({
+        "case": "parse_callback",
+        "variant": "typed",
+        "ops_per_sec": median(rates.clone()).round(),
+        "runs_ops_per_sec": rates.iter().map(|r| r.round()).collect::<Vec<_>>(),
+        "note": "CallbackEvent::parse: typed ICE, every field, timestamp parsed, strings borrowed from the body",
+    }));
 }
 
 /// The peers' `build_svaml`: an ICE reply with setCookie + say and a runMenu of two menus of

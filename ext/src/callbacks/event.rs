@@ -173,10 +173,20 @@ open_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct CallHeader<'a> {
     /// Header name.
-    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        borrow,
+        default,
+        deserialize_with = "super::borrow::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub key: Option<Text<'a>>,
     /// Header value.
-    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        borrow,
+        default,
+        deserialize_with = "super::borrow::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<Text<'a>>,
 }
 
@@ -185,7 +195,12 @@ pub struct CallHeader<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct Price<'a> {
     /// ISO 4217 currency, e.g. `EUR`.
-    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        borrow,
+        default,
+        deserialize_with = "super::borrow::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub currency_id: Option<Text<'a>>,
     /// The amount (a float).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -222,13 +237,23 @@ pub struct AmdResult {
 #[serde(rename_all = "camelCase")]
 pub struct MenuResult<'a> {
     /// The menu (the conference id for conference DTMF).
-    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        borrow,
+        default,
+        deserialize_with = "super::borrow::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub menu_id: Option<Text<'a>>,
     /// What happened.
     #[serde(rename = "type")]
     pub kind: MenuResultType,
     /// The `return(x)` value or the digits (leading zeros kept).
-    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        borrow,
+        default,
+        deserialize_with = "super::borrow::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<Text<'a>>,
     /// Keys or speech.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -426,25 +451,30 @@ impl CallbackEvent<'_> {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct RawEvent<'a> {
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
     pub event: Option<Text<'a>>,
-    #[serde(borrow, default, alias = "callId")]
+    #[serde(
+        borrow,
+        default,
+        alias = "callId",
+        deserialize_with = "super::borrow::option"
+    )]
     pub callid: Option<Text<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
     pub conference_id: Option<Text<'a>>,
     #[serde(default)]
     pub version: Option<i64>,
     #[serde(default)]
     pub timestamp: Option<Timestamp>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
     pub custom: Option<Text<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
     pub application_key: Option<Text<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
     pub call_resource_url: Option<Text<'a>>,
     #[serde(borrow, default)]
     pub user_rate: Option<Price<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
     pub cli: Option<Text<'a>>,
     #[serde(borrow, default)]
     pub to: Option<Party<'a>>,
@@ -454,11 +484,11 @@ pub(crate) struct RawEvent<'a> {
     pub origination_type: Option<Domain>,
     #[serde(default)]
     pub duration: Option<i64>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
     pub rdnis: Option<Text<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "super::borrow::option_list")]
     pub call_headers: Option<Vec<CallHeader<'a>>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
     pub user: Option<Text<'a>>,
     #[serde(default)]
     pub amd: Option<AmdResult>,
@@ -468,16 +498,16 @@ pub(crate) struct RawEvent<'a> {
     pub result: Option<CallResult>,
     #[serde(borrow, default)]
     pub debit: Option<Price<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
     pub from: Option<Text<'a>>,
     #[serde(borrow, default)]
     pub menu_result: Option<MenuResult<'a>>,
     #[serde(rename = "type", default)]
     pub kind: Option<NotifyType>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
     pub destination: Option<Text<'a>>,
     #[serde(default)]
     pub error_code: Option<i64>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
     pub error_msg: Option<Text<'a>>,
 }

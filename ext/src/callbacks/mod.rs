@@ -18,6 +18,7 @@
 //! assert!(matches!(event, CallbackEvent::Ace(_)));
 //! ```
 
+mod borrow;
 mod event;
 mod parse;
 mod request;

@@ -28,7 +28,11 @@ impl<'a> CallbackEvent<'a> {
     /// as `callid`; unknown fields are ignored; an unknown or missing `event` is an error, as
     /// are a missing `callid`, a PIE without `menuResult` and a Notify without `type`.
     pub fn parse(body: &'a [u8]) -> Result<CallbackEvent<'a>, ParseError> {
-        let raw = match serde_json::from_slice::<RawEvent<'a>>(body) {
+        require_object(body)?;
+        // Validating UTF-8 once up front spares serde_json a check per string.
+        let text = std::str::from_utf8(body)
+            .map_err(|e| ParseError::new("$", format!("not UTF-8: {e}")))?;
+        let raw = match serde_json::from_str::<RawEvent<'a>>(text) {
             Ok(raw) => raw,
             Err(_) => return Err(locate(body)),
         };
@@ -39,6 +43,7 @@ impl<'a> CallbackEvent<'a> {
 impl CallbackEvent<'static> {
     /// Parses a callback body into an event that owns its strings.
     pub fn parse_owned(body: &[u8]) -> Result<CallbackEvent<'static>, ParseError> {
+        require_object(body)?;
         // A reader never lends out borrowed strings, so every field is owned.
         let mut deserializer = serde_json::Deserializer::from_reader(body);
         let raw = match RawEvent::deserialize(&mut deserializer)
@@ -48,6 +53,15 @@ impl CallbackEvent<'static> {
             Err(_) => return Err(locate(body)),
         };
         from_raw(raw)
+    }
+}
+
+/// serde reads a struct from a JSON array too; a callback body is an object.
+fn require_object(body: &[u8]) -> Result<(), ParseError> {
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Ok(()),
+        Some(_) => Err(ParseError::new("$", "expected a JSON object")),
+        None => Err(ParseError::new("$", "the body is empty")),
     }
 }
 
