@@ -131,7 +131,16 @@ impl<H: CallbackHandler> CallbackRouter<H> {
         }
         let body = match axum::body::to_bytes(body, self.body_limit).await {
             Ok(bytes) => bytes,
-            Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+            Err(e) => {
+                let too_large = e.into_inner().is::<http_body_util::LengthLimitError>();
+                // Otherwise broken framing (bad chunk sizes) or a sender that went away.
+                return if too_large {
+                    StatusCode::PAYLOAD_TOO_LARGE
+                } else {
+                    StatusCode::BAD_REQUEST
+                }
+                .into_response();
+            }
         };
         let path = self.public_path.as_deref().unwrap_or(parts.uri.path());
         if let Err(reason) =
