@@ -81,16 +81,72 @@ impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for Headers<T> {
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         // Call headers come in handfuls; one allocation instead of a doubling series.
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(8).min(64));
-        while let Some(item) = seq.next_element()? {
+        while let Some(Object(item)) = seq.next_element::<Object<T>>()? {
             items.push(item);
         }
         Ok(Some(items))
     }
 }
 
-/// For `Option<Vec<T>>` lists that are usually a few items long.
+/// For `Option<Vec<T>>` lists of objects that are usually a few items long.
 pub(crate) fn option_list<'de, D: Deserializer<'de>, T: serde::Deserialize<'de>>(
     deserializer: D,
 ) -> Result<Option<Vec<T>>, D::Error> {
     deserializer.deserialize_option(Headers(std::marker::PhantomData))
+}
+
+/// serde fills a struct from a JSON array too (fields in order); event objects must be objects.
+struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+    }
+}
+
+struct Object<T>(T);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_map(ObjectVisitor(std::marker::PhantomData))
+            .map(Object)
+    }
+}
+
+struct OptionObject<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for OptionObject<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object or null")
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer
+            .deserialize_map(ObjectVisitor(std::marker::PhantomData))
+            .map(Some)
+    }
+}
+
+/// For `Option<T>` fields holding an object.
+pub(crate) fn object<'de, D: Deserializer<'de>, T: serde::Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    deserializer.deserialize_option(OptionObject(std::marker::PhantomData))
 }

@@ -472,11 +472,11 @@ pub(crate) struct RawEvent<'a> {
     pub application_key: Option<Text<'a>>,
     #[serde(borrow, default, deserialize_with = "super::borrow::option")]
     pub call_resource_url: Option<Text<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "super::borrow::object")]
     pub user_rate: Option<Price<'a>>,
     #[serde(borrow, default, deserialize_with = "super::borrow::option")]
     pub cli: Option<Text<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "super::borrow::object")]
     pub to: Option<Party<'a>>,
     #[serde(default)]
     pub domain: Option<Domain>,
@@ -490,17 +490,17 @@ pub(crate) struct RawEvent<'a> {
     pub call_headers: Option<Vec<CallHeader<'a>>>,
     #[serde(borrow, default, deserialize_with = "super::borrow::option")]
     pub user: Option<Text<'a>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::borrow::object")]
     pub amd: Option<AmdResult>,
     #[serde(default)]
     pub reason: Option<DiceReason>,
     #[serde(default)]
     pub result: Option<CallResult>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "super::borrow::object")]
     pub debit: Option<Price<'a>>,
     #[serde(borrow, default, deserialize_with = "super::borrow::option")]
     pub from: Option<Text<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "super::borrow::object")]
     pub menu_result: Option<MenuResult<'a>>,
     #[serde(rename = "type", default)]
     pub kind: Option<NotifyType>,

@@ -44,6 +44,7 @@ impl CallbackEvent<'static> {
     /// Parses a callback body into an event that owns its strings.
     pub fn parse_owned(body: &[u8]) -> Result<CallbackEvent<'static>, ParseError> {
         require_object(body)?;
+        std::str::from_utf8(body).map_err(|e| ParseError::new("$", format!("not UTF-8: {e}")))?;
         // A reader never lends out borrowed strings, so every field is owned.
         let mut deserializer = serde_json::Deserializer::from_reader(body);
         let raw = match RawEvent::deserialize(&mut deserializer)
@@ -90,21 +91,16 @@ fn locate(body: &[u8]) -> ParseError {
         }
     }
     let inner = error.into_inner();
-    let message = match inner.classify() {
-        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-            format!("not valid JSON: {inner}")
+    match inner.classify() {
+        // Broken JSON is a fault of the whole body, wherever the parser stopped.
+        serde_json::error::Category::Syntax
+        | serde_json::error::Category::Eof
+        | serde_json::error::Category::Io => {
+            ParseError::new("$", format!("not valid JSON: {inner}"))
         }
-        _ if path.is_empty() => format!("expected a JSON object: {inner}"),
-        _ => inner.to_string(),
-    };
-    ParseError::new(
-        if path.is_empty() {
-            "$".to_string()
-        } else {
-            path
-        },
-        message,
-    )
+        _ if path.is_empty() => ParseError::new("$", format!("expected a JSON object: {inner}")),
+        _ => ParseError::new(path, inner.to_string()),
+    }
 }
 
 fn from_raw(raw: RawEvent<'_>) -> Result<CallbackEvent<'_>, ParseError> {
@@ -114,6 +110,12 @@ fn from_raw(raw: RawEvent<'_>) -> Result<CallbackEvent<'_>, ParseError> {
     let callid = raw
         .callid
         .ok_or_else(|| ParseError::new("callid", "missing: every callback names its call"))?;
+    if callid.is_empty() {
+        return Err(ParseError::new(
+            "callid",
+            "empty: every callback names its call",
+        ));
+    }
     Ok(match event.as_ref() {
         "ice" => CallbackEvent::Ice(IceEvent {
             callid,
