@@ -245,11 +245,8 @@ pub(crate) fn validate<C: Context>(
 /// A prompt string of a field (`mainPrompt`, `introPrompt`, ...): `;`-joined parts.
 /// `path` is only built when there is something to report.
 fn prompt_limits(prompt: &str, path: impl Fn() -> String, issues: &mut Vec<Issue>) {
-    // Nothing to find in short, bracket-free text (the common case); chars <= bytes.
-    if prompt.len() <= MAX_TTS_CHARS
-        && prompt.bytes().filter(|b| *b == b']').count() <= 1
-        && !prompt.contains(';')
-    {
+    // A single prompt (no `;`, the common case) is checked as it is.
+    if !prompt.contains(';') {
         if let Some(problem) = check_prompt(prompt, MAX_TTS_CHARS) {
             issues.push(Issue::new(path(), problem));
         }
