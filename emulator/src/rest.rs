@@ -1,0 +1,491 @@
+//! The 14 REST operations, with the platform's status codes and error bodies.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::Request;
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use sinch_voice::svaml::CallUpdate;
+use sinch_voice::types;
+
+use crate::Shared;
+use crate::flow;
+use crate::state::{Input, Member, OwnedNumber};
+
+/// Largest request body accepted.
+pub const MAX_REQUEST_BYTES: usize = 256 * 1024;
+
+/// A platform error: status and `{errorCode, message}` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ApiError {
+    status: StatusCode,
+    code: u32,
+    message: String,
+}
+
+impl ApiError {
+    pub(crate) fn new(status: StatusCode, code: u32, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn bad_request(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, 40001, message)
+    }
+
+    fn not_found(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, 40400, message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let reason = self.status.canonical_reason().unwrap_or("");
+        let body = json!({
+            "status": format!("{} {reason}", self.status.as_u16()),
+            "errorCode": self.code,
+            "message": self.message,
+            "reference": format!("emulator-{:08x}", fastrand::u32(..)),
+        });
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+fn json_response(value: Value) -> Response {
+    (StatusCode::OK, axum::Json(value)).into_response()
+}
+
+fn empty(status: StatusCode) -> Response {
+    status.into_response()
+}
+
+/// Reads a typed body, naming the field that is wrong.
+fn body_as<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if matches!(
+            inner.classify(),
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof
+        ) {
+            ApiError::bad_request(format!("Malformed JSON: {inner}"))
+        } else {
+            ApiError::bad_request(format!("Invalid parameter `{path}`: {inner}"))
+        }
+    })?;
+    deserializer
+        .end()
+        .map_err(|e| ApiError::bad_request(format!("Malformed JSON: {e}")))?;
+    Ok(value)
+}
+
+/// Every request: size, auth, content type, then the operation.
+pub(crate) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                40001,
+                format!("Request body larger than {MAX_REQUEST_BYTES} bytes"),
+            )
+            .into_response();
+        }
+    };
+    let path = parts.uri.path().to_string();
+    if let Err(e) = crate::auth::check(
+        &shared.credentials,
+        &shared.secret,
+        shared.config.clock_skew,
+        parts.method.as_str(),
+        &path,
+        &parts.headers,
+        &bytes,
+    ) {
+        return e.into_response();
+    }
+    if !bytes.is_empty() {
+        let json = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| {
+                ct.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("application/json")
+            });
+        if !json {
+            return ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                40001,
+                "Content-Type must be application/json",
+            )
+            .into_response();
+        }
+    }
+    match route(&shared, &parts.method, &path, &bytes).await {
+        Ok(response) => response,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn route(
+    shared: &Arc<Shared>,
+    method: &Method,
+    path: &str,
+    body: &Bytes,
+) -> Result<Response, ApiError> {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let wrong_method = || {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            40500,
+            format!("{method} is not allowed on {path}"),
+        )
+    };
+    match segments.as_slice() {
+        ["calling", "v1", "callouts"] => match *method {
+            Method::POST => callout(shared, body).await,
+            _ => Err(wrong_method()),
+        },
+        ["calling", "v1", "calls", "id", call_id] => match *method {
+            Method::GET => get_call(shared, call_id),
+            Method::PATCH => update_call(shared, call_id, body),
+            _ => Err(wrong_method()),
+        },
+        ["calling", "v1", "calls", "id", call_id, "leg", leg] => match *method {
+            Method::PATCH => {
+                if !matches!(*leg, "caller" | "callee" | "both") {
+                    return Err(ApiError::bad_request(format!(
+                        "Invalid parameter `callLeg`: {leg:?} is not caller, callee or both"
+                    )));
+                }
+                update_call(shared, call_id, body)
+            }
+            _ => Err(wrong_method()),
+        },
+        ["calling", "v1", "conferences", "id", conference_id] => match *method {
+            Method::GET => get_conference(shared, conference_id),
+            Method::DELETE => kick_all(shared, conference_id),
+            _ => Err(wrong_method()),
+        },
+        ["calling", "v1", "conferences", "id", conference_id, call_id] => match *method {
+            Method::PATCH => manage_participant(shared, conference_id, call_id, body),
+            Method::DELETE => kick(shared, conference_id, call_id),
+            _ => Err(wrong_method()),
+        },
+        ["v1", "configuration", "numbers"] => match *method {
+            Method::GET => list_numbers(shared),
+            Method::POST => assign_numbers(shared, body),
+            Method::DELETE => unassign_number(shared, body),
+            _ => Err(wrong_method()),
+        },
+        ["v1", "configuration", "callbacks", "applications", key] => match *method {
+            Method::GET => get_callbacks(shared, key),
+            Method::POST => set_callbacks(shared, key, body),
+            _ => Err(wrong_method()),
+        },
+        ["v1", "calling", "query", "number", number] => match *method {
+            Method::GET => query_number(number),
+            _ => Err(wrong_method()),
+        },
+        _ => Err(ApiError::not_found(format!("No such resource: {path}"))),
+    }
+}
+
+async fn callout(shared: &Arc<Shared>, body: &Bytes) -> Result<Response, ApiError> {
+    let request: types::CalloutRequest = body_as(body)?;
+    let call_id = flow::start_callout(shared, request)?;
+    Ok(json_response(json!({ "callId": call_id })))
+}
+
+fn get_call(shared: &Arc<Shared>, call_id: &str) -> Result<Response, ApiError> {
+    let state = shared.lock();
+    let call = state
+        .calls
+        .get(call_id)
+        .ok_or_else(|| ApiError::not_found(format!("Call not found: {call_id}")))?;
+    let duration = match (call.answered, call.ended) {
+        (Some(a), Some(e)) => e.duration_since(a).as_secs(),
+        (Some(a), None) => a.elapsed().as_secs(),
+        _ => 0,
+    };
+    Ok(json_response(json!({
+        "from": { "type": "number", "endpoint": call.from },
+        "to": { "type": call.to_type, "endpoint": call.to },
+        "domain": call.domain,
+        "callId": call.id,
+        "duration": duration,
+        "status": call.status,
+        "result": call.result,
+        "reason": call.reason,
+        "timestamp": shared.timestamp_of(call.started),
+        "custom": call.custom,
+        "userRate": { "currencyId": "USD", "amount": 0.01 },
+        "debit": { "currencyId": "USD", "amount": 0.01 * (duration as f64 / 60.0).ceil() },
+    })))
+}
+
+fn update_call(shared: &Arc<Shared>, call_id: &str, body: &Bytes) -> Result<Response, ApiError> {
+    let update = CallUpdate::parse(body).map_err(|e| {
+        let first = e.issues.first();
+        ApiError::bad_request(match first {
+            Some(issue) => format!("Invalid SVAML at `{}`: {}", issue.path, issue.message),
+            None => e.to_string(),
+        })
+    })?;
+    let state = shared.lock();
+    let call = state
+        .calls
+        .get(call_id)
+        .ok_or_else(|| ApiError::not_found(format!("Call not found: {call_id}")))?;
+    if call.ended.is_some() {
+        return Err(ApiError::not_found(format!(
+            "Call {call_id} is not ongoing"
+        )));
+    }
+    let json: Value = serde_json::from_str(&update.to_json()).expect("SVAML serialises to JSON");
+    let _ = call.input.send(Input::Update(json));
+    Ok(empty(StatusCode::OK))
+}
+
+fn no_conference(id: &str) -> ApiError {
+    ApiError::not_found(format!(
+        "No such ongoing conference '{id}' in the application's context"
+    ))
+}
+
+fn get_conference(shared: &Arc<Shared>, conference_id: &str) -> Result<Response, ApiError> {
+    let state = shared.lock();
+    let members = state
+        .conferences
+        .get(conference_id)
+        .filter(|m| !m.is_empty())
+        .ok_or_else(|| no_conference(conference_id))?;
+    let participants: Vec<Value> = members
+        .iter()
+        .map(|m: &Member| {
+            json!({
+                "cli": m.cli,
+                "id": m.call_id,
+                "duration": m.joined.elapsed().as_secs(),
+                "muted": m.muted,
+                "onhold": m.on_hold,
+            })
+        })
+        .collect();
+    Ok(json_response(json!({ "participants": participants })))
+}
+
+fn kick_all(shared: &Arc<Shared>, conference_id: &str) -> Result<Response, ApiError> {
+    let state = shared.lock();
+    let members = state
+        .conferences
+        .get(conference_id)
+        .filter(|m| !m.is_empty())
+        .ok_or_else(|| no_conference(conference_id))?;
+    for member in members {
+        if let Some(call) = state.calls.get(&member.call_id) {
+            let _ = call.input.send(Input::Kick);
+        }
+    }
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+fn manage_participant(
+    shared: &Arc<Shared>,
+    conference_id: &str,
+    call_id: &str,
+    body: &Bytes,
+) -> Result<Response, ApiError> {
+    let request: types::ManageParticipantRequest = body_as(body)?;
+    let mut state = shared.lock();
+    let members = state
+        .conferences
+        .get_mut(conference_id)
+        .filter(|m| !m.is_empty())
+        .ok_or_else(|| no_conference(conference_id))?;
+    let member = members
+        .iter_mut()
+        .find(|m| m.call_id == call_id)
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "Participant {call_id} not found in conference '{conference_id}'"
+            ))
+        })?;
+    match request.command {
+        types::ManageParticipantRequestCommand::Mute => member.muted = true,
+        types::ManageParticipantRequestCommand::Unmute => member.muted = false,
+        types::ManageParticipantRequestCommand::Onhold => member.on_hold = true,
+        types::ManageParticipantRequestCommand::Resume => member.on_hold = false,
+    }
+    drop(state);
+    shared.changed();
+    Ok(empty(StatusCode::OK))
+}
+
+fn kick(shared: &Arc<Shared>, conference_id: &str, call_id: &str) -> Result<Response, ApiError> {
+    let state = shared.lock();
+    let members = state
+        .conferences
+        .get(conference_id)
+        .filter(|m| !m.is_empty())
+        .ok_or_else(|| no_conference(conference_id))?;
+    if !members.iter().any(|m| m.call_id == call_id) {
+        return Err(ApiError::not_found(format!(
+            "Participant {call_id} not found in conference '{conference_id}'"
+        )));
+    }
+    if let Some(call) = state.calls.get(call_id) {
+        let _ = call.input.send(Input::Kick);
+    }
+    Ok(empty(StatusCode::OK))
+}
+
+fn list_numbers(shared: &Arc<Shared>) -> Result<Response, ApiError> {
+    let state = shared.lock();
+    let numbers: Vec<Value> = state
+        .numbers
+        .iter()
+        .map(|n: &OwnedNumber| {
+            let mut v = json!({ "number": n.number, "capability": n.capability });
+            if let Some(key) = &n.application_key {
+                v["applicationkey"] = json!(key);
+            }
+            v
+        })
+        .collect();
+    Ok(json_response(json!({ "numbers": numbers })))
+}
+
+fn assign_numbers(shared: &Arc<Shared>, body: &Bytes) -> Result<Response, ApiError> {
+    let request: types::AssignNumbersRequest = body_as(body)?;
+    if request.numbers.is_empty() || request.numbers.len() > 100 {
+        return Err(ApiError::bad_request(
+            "Invalid parameter `numbers`: give 1 to 100 numbers",
+        ));
+    }
+    let key = request
+        .applicationkey
+        .unwrap_or_else(|| shared.credentials.key().to_string());
+    let capability = request
+        .capability
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| "voice".into());
+    let mut state = shared.lock();
+    for number in &request.numbers {
+        if !number.starts_with('+') {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                40005,
+                format!("Number {number:?} is missing the leading +"),
+            ));
+        }
+        if !state.numbers.iter().any(|n| &n.number == number) {
+            return Err(ApiError::bad_request(format!(
+                "Unable to update numbers: {number} is not owned by the account"
+            )));
+        }
+    }
+    for owned in state
+        .numbers
+        .iter_mut()
+        .filter(|n| request.numbers.contains(&n.number))
+    {
+        owned.application_key = Some(key.clone());
+        owned.capability = capability.clone();
+    }
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+fn unassign_number(shared: &Arc<Shared>, body: &Bytes) -> Result<Response, ApiError> {
+    let request: types::UnassignNumberRequest = body_as(body)?;
+    let mut state = shared.lock();
+    let owned = state
+        .numbers
+        .iter_mut()
+        .find(|n| n.number == request.number)
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "Unable to update numbers: {} is not owned by the account",
+                request.number
+            ))
+        })?;
+    owned.application_key = None;
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+fn check_key(shared: &Shared, key: &str) -> Result<(), ApiError> {
+    if key == shared.credentials.key() {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            40003,
+            format!("Invalid application key {key:?}"),
+        ))
+    }
+}
+
+fn get_callbacks(shared: &Arc<Shared>, key: &str) -> Result<Response, ApiError> {
+    check_key(shared, key)?;
+    let state = shared.lock();
+    let mut url = json!({});
+    if let Some(primary) = &state.primary_url {
+        url["primary"] = json!(primary);
+    }
+    if let Some(fallback) = &state.fallback_url {
+        url["fallback"] = json!(fallback);
+    }
+    Ok(json_response(json!({ "url": url })))
+}
+
+fn set_callbacks(shared: &Arc<Shared>, key: &str, body: &Bytes) -> Result<Response, ApiError> {
+    check_key(shared, key)?;
+    let request: types::ApplicationCallbacks = body_as(body)?;
+    let mut state = shared.lock();
+    if let Some(url) = request.url {
+        state.primary_url = url.primary;
+        state.fallback_url = url.fallback;
+    }
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+fn query_number(number: &str) -> Result<Response, ApiError> {
+    let compact: String = number.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits = compact.trim_start_matches('+');
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(ApiError::bad_request(format!(
+            "Invalid parameter `number`: {number:?} is not a phone number"
+        )));
+    }
+    let country = [
+        ("46", "SE"),
+        ("44", "GB"),
+        ("49", "DE"),
+        ("33", "FR"),
+        ("1", "US"),
+    ]
+    .iter()
+    .find(|(prefix, _)| digits.starts_with(prefix))
+    .map(|(_, c)| *c)
+    .unwrap_or("ZZ");
+    Ok(json_response(json!({
+        "number": {
+            "countryId": country,
+            "numberType": "Mobile",
+            "normalizedNumber": format!("+{digits}"),
+            "restricted": false,
+            "rate": { "currencyId": "USD", "amount": 0.0368 },
+        },
+        "method": "numberItem",
+    })))
+}
