@@ -90,6 +90,7 @@ fn new_call(
             transcript: Vec::new(),
             events: Vec::new(),
             conference: None,
+            done: false,
             input: sender,
         },
     );
@@ -488,6 +489,14 @@ impl Leg {
                     return end;
                 }
                 self.record_transcript(format!("connected to {target}"));
+                // The new leg's ACE, unless the action suppressed callbacks (callbacks.md §4).
+                let suppressed = action["suppressCallbacks"].as_bool().unwrap_or(false);
+                if !suppressed && name != "connectmxp" {
+                    match Box::pin(self.ace(callee)).await {
+                        Ok(Some(end)) | Err(end) => return end,
+                        Ok(None) => {}
+                    }
+                }
                 self.wait_until_over().await
             }
             "runmenu" => self.run_menu(&action).await,
@@ -709,6 +718,7 @@ impl Leg {
         };
         self.shared.changed();
         let Some(url) = self.callback_url() else {
+            self.mark_done();
             return;
         };
         if let Some(file) = self.recording.clone() {
@@ -730,6 +740,13 @@ impl Leg {
                 json!({ "currencyId": "USD", "amount": 0.01 * (duration as f64 / 60.0).ceil() });
             dice["userRate"] = json!({ "currencyId": "USD", "amount": 0.01 });
             let _ = self.send(&url, dice).await;
+        }
+        self.mark_done();
+    }
+
+    fn mark_done(&self) {
+        if let Some(call) = self.shared.lock().calls.get_mut(&self.id) {
+            call.done = true;
         }
         self.shared.changed();
     }

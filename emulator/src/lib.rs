@@ -260,6 +260,8 @@ pub struct CallSnapshot {
     pub events: Vec<EventRecord>,
     /// The conference the call is in, if any.
     pub conference: Option<String>,
+    /// The call is over and its closing callbacks (Notify, DiCE) were answered.
+    pub finished: bool,
 }
 
 impl EmulatorHandle {
@@ -332,6 +334,7 @@ impl EmulatorHandle {
                 .collect(),
             events: call.events.clone(),
             conference: call.conference.clone(),
+            finished: call.done,
         })
     }
 

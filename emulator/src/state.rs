@@ -63,6 +63,8 @@ pub(crate) struct Call {
     pub transcript: Vec<String>,
     pub events: Vec<EventRecord>,
     pub conference: Option<String>,
+    /// The call is over and the callbacks that close it (Notify, DiCE) were answered.
+    pub done: bool,
     pub input: mpsc::UnboundedSender<Input>,
 }
 

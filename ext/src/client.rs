@@ -199,7 +199,12 @@ impl ClientBuilder {
         }
         let http = match self.http {
             Some(client) => client,
-            None => default_http_client(self.connect_timeout)?,
+            // A proxy cannot reach this machine's loopback: local servers (an emulator, tests)
+            // are always dialled directly.
+            None => default_http_client(
+                self.connect_timeout,
+                is_loopback(&calling) && is_loopback(&configuration),
+            )?,
         };
         let transport = Arc::new(Transport {
             credentials,
@@ -236,11 +241,21 @@ impl ClientBuilder {
     }
 }
 
-fn default_http_client(connect_timeout: Duration) -> Result<reqwest::Client, Error> {
+fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or("");
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+        || host.eq_ignore_ascii_case("localhost")
+}
+
+fn default_http_client(connect_timeout: Duration, direct: bool) -> Result<reqwest::Client, Error> {
     crate::install_tls_provider();
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
         .connect_timeout(connect_timeout)
-        .user_agent(USER_AGENT)
+        .user_agent(USER_AGENT);
+    let builder = if direct { builder.no_proxy() } else { builder };
+    builder
         .build()
         .map_err(|e| Error::Configuration(format!("HTTP client: {e}")))
 }

@@ -288,6 +288,9 @@ macro_rules! event_struct {
             /// Your application key.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub application_key: Option<Text<'a>>,
+            /// Cookies set with `setCookie` earlier in the call (sent along by the platform).
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            pub cookies: Vec<CallHeader<'a>>,
             $( $(#[$fmeta])* pub $field: $ty, )*
         }
     };
@@ -488,6 +491,8 @@ pub(crate) struct RawEvent<'a> {
     pub rdnis: Option<Text<'a>>,
     #[serde(borrow, default, deserialize_with = "super::borrow::option_list")]
     pub call_headers: Option<Vec<CallHeader<'a>>>,
+    #[serde(borrow, default, deserialize_with = "super::borrow::option_list")]
+    pub cookies: Option<Vec<CallHeader<'a>>>,
     #[serde(borrow, default, deserialize_with = "super::borrow::option")]
     pub user: Option<Text<'a>>,
     #[serde(default, deserialize_with = "super::borrow::object")]

@@ -124,6 +124,7 @@ fn from_raw(raw: RawEvent<'_>) -> Result<CallbackEvent<'_>, ParseError> {
             timestamp: raw.timestamp,
             custom: raw.custom,
             application_key: raw.application_key,
+            cookies: raw.cookies.unwrap_or_default(),
             call_resource_url: raw.call_resource_url,
             user_rate: raw.user_rate,
             cli: raw.cli,
@@ -142,6 +143,7 @@ fn from_raw(raw: RawEvent<'_>) -> Result<CallbackEvent<'_>, ParseError> {
             timestamp: raw.timestamp,
             custom: raw.custom,
             application_key: raw.application_key,
+            cookies: raw.cookies.unwrap_or_default(),
             amd: raw.amd,
             call_resource_url: raw.call_resource_url,
         }),
@@ -152,6 +154,7 @@ fn from_raw(raw: RawEvent<'_>) -> Result<CallbackEvent<'_>, ParseError> {
             timestamp: raw.timestamp,
             custom: raw.custom,
             application_key: raw.application_key,
+            cookies: raw.cookies.unwrap_or_default(),
             reason: raw.reason,
             result: raw.result,
             debit: raw.debit,
@@ -168,6 +171,7 @@ fn from_raw(raw: RawEvent<'_>) -> Result<CallbackEvent<'_>, ParseError> {
             timestamp: raw.timestamp,
             custom: raw.custom,
             application_key: raw.application_key,
+            cookies: raw.cookies.unwrap_or_default(),
             menu_result: raw.menu_result.ok_or_else(|| {
                 ParseError::new("menuResult", "missing: a PIE carries the menu's result")
             })?,
@@ -179,6 +183,7 @@ fn from_raw(raw: RawEvent<'_>) -> Result<CallbackEvent<'_>, ParseError> {
             timestamp: raw.timestamp,
             custom: raw.custom,
             application_key: raw.application_key,
+            cookies: raw.cookies.unwrap_or_default(),
             kind: raw.kind.ok_or_else(|| {
                 ParseError::new("type", "missing: a Notify says what it notifies")
             })?,
