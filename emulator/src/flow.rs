@@ -338,9 +338,9 @@ impl Leg {
         let end = match self.callback_url() {
             Some(url) => match self.send(&url, ice).await {
                 Some(reply) => self.obey(Reply::Ice, reply).await,
-                None => End::new("FAILED", "CALLBACKERROR"),
+                None => self.ice_failed(),
             },
-            None => End::new("FAILED", "CALLBACKERROR"),
+            None => self.ice_failed(),
         };
         self.finish(end).await;
     }
@@ -429,8 +429,15 @@ impl Leg {
         };
         match reply {
             Some(reply) => self.obey(Reply::Ice, reply).await,
-            None => End::new("FAILED", "CALLBACKERROR"),
+            None => self.ice_failed(),
         }
+    }
+
+    /// No usable ICE answer: an error message is played and the call disconnected
+    /// (callbacks.md §1).
+    fn ice_failed(&self) -> End {
+        self.record_transcript("error prompt: the call cannot be completed");
+        End::new("FAILED", "CALLBACKERROR")
     }
 
     /// What a TTS or conference callout does once answered (and the ACE said continue).
@@ -713,7 +720,7 @@ impl Leg {
             (
                 duration,
                 self.inbound || self.options.enable_dice,
-                call.to.clone(),
+                (call.to.clone(), call.to_type),
             )
         };
         self.shared.changed();
@@ -735,7 +742,7 @@ impl Leg {
             dice["reason"] = json!(end.reason);
             dice["result"] = json!(end.result);
             dice["duration"] = json!(duration);
-            dice["to"] = json!({ "type": "number", "endpoint": to });
+            dice["to"] = json!({ "type": to.1, "endpoint": to.0 });
             dice["debit"] =
                 json!({ "currencyId": "USD", "amount": 0.01 * (duration as f64 / 60.0).ceil() });
             dice["userRate"] = json!({ "currencyId": "USD", "amount": 0.01 });

@@ -372,10 +372,9 @@ impl EmulatorHandle {
         .and_then(|s| s.events.into_iter().find(|e| e.event == event))
     }
 
-    /// Waits until the call is over and its last callback was answered.
+    /// Waits until the call is over and its closing callbacks (Notify, DiCE) were answered.
     pub async fn wait_until_ended(&self, call_id: &str, timeout: Duration) -> Option<CallSnapshot> {
-        self.wait_for(call_id, timeout, |s| s.status == "FINAL")
-            .await
+        self.wait_for(call_id, timeout, |s| s.finished).await
     }
 
     /// The ids of every call so far, newest last.

@@ -67,6 +67,11 @@ fn empty(status: StatusCode) -> Response {
 
 /// Reads a typed body, naming the field that is wrong.
 fn body_as<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::bad_request(
+            "Malformed JSON: expected a JSON object",
+        ));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
@@ -202,7 +207,61 @@ async fn route(
 }
 
 async fn callout(shared: &Arc<Shared>, body: &Bytes) -> Result<Response, ApiError> {
-    let request: types::CalloutRequest = body_as(body)?;
+    // The request is a union tagged by `method`: read the tag, then the one object it names,
+    // so a wrong field is reported by its path (`ttsCallout.destination`).
+    let value: Value = body_as(body)?;
+    let method = value["method"].as_str().unwrap_or("").to_string();
+    if matches!(
+        method.as_str(),
+        "ttsCallout" | "conferenceCallout" | "customCallout"
+    ) {
+        match &value[method.as_str()] {
+            Value::Object(_) => {}
+            Value::Null => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    40002,
+                    format!("Missing parameter `{method}`: the {method} information is missing"),
+                ));
+            }
+            _ => {
+                return Err(ApiError::bad_request(format!(
+                    "Invalid parameter `{method}`: expected an object"
+                )));
+            }
+        }
+    }
+    let inner = serde_json::to_vec(&value[method.as_str()]).unwrap_or_default();
+    let prefix = |e: ApiError| {
+        ApiError::bad_request(e.message.replacen(
+            "parameter `",
+            &format!("parameter `{method}."),
+            1,
+        ))
+    };
+    let request = match method.as_str() {
+        "ttsCallout" => types::CalloutRequest::TtsCallout {
+            tts_callout: body_as(&inner).map_err(prefix)?,
+        },
+        "conferenceCallout" => types::CalloutRequest::ConferenceCallout {
+            conference_callout: body_as(&inner).map_err(prefix)?,
+        },
+        "customCallout" => types::CalloutRequest::CustomCallout {
+            custom_callout: body_as(&inner).map_err(prefix)?,
+        },
+        "" => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                40002,
+                "Missing parameter `method`",
+            ));
+        }
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "Invalid parameter `method`: {other:?} is not conferenceCallout, ttsCallout or customCallout"
+            )));
+        }
+    };
     let call_id = flow::start_callout(shared, request)?;
     Ok(json_response(json!({ "callId": call_id })))
 }
