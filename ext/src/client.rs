@@ -489,28 +489,14 @@ impl Client {
     /// Reads an ongoing or finished call.
     pub async fn get_call(&self, call_id: &str) -> Result<types::CallInformation, Error> {
         let call_id = path_id("call_id", call_id, 128)?;
-        let raw = &self.inner.calling;
-        self.inner
-            .transport
-            .run(self.calling_op("get_call", "GET"), || {
-                raw.get_call().call_id(call_id).send()
-            })
+        self.get_call_on(&self.inner.calling, &self.inner.calling_url, call_id)
             .await
     }
 
     /// Controls a connected call with SVAML (hangup, continue or park, plus instructions).
     pub async fn update_call(&self, call_id: &str, svaml: &CallUpdate<'_>) -> Result<(), Error> {
         let call_id = path_id("call_id", call_id, 128)?;
-        let svaml = to_raw_control(svaml);
-        let raw = &self.inner.calling;
-        self.inner
-            .transport
-            .run(self.calling_op("update_call", "PATCH"), || {
-                raw.update_call()
-                    .call_id(call_id)
-                    .body(svaml.clone())
-                    .send()
-            })
+        self.update_call_on(&self.inner.calling, &self.inner.calling_url, call_id, svaml)
             .await
     }
 
@@ -522,11 +508,64 @@ impl Client {
         svaml: &CallUpdate<'_>,
     ) -> Result<(), Error> {
         let call_id = path_id("call_id", call_id, 128)?;
-        let svaml = to_raw_control(svaml);
-        let raw = &self.inner.calling;
+        self.manage_call_leg_on(
+            &self.inner.calling,
+            &self.inner.calling_url,
+            call_id,
+            leg,
+            svaml,
+        )
+        .await
+    }
+
+    // The call operations on a given host: the regional one, or a `callResourceUrl`'s.
+
+    async fn get_call_on(
+        &self,
+        raw: &sinch_voice_raw::Client,
+        base: &Url,
+        call_id: &str,
+    ) -> Result<types::CallInformation, Error> {
+        let op = self.op("get_call", "GET", base, Idempotency::Repeatable);
         self.inner
             .transport
-            .run(self.calling_op("manage_call_leg", "PATCH"), || {
+            .run(op, || raw.get_call().call_id(call_id).send())
+            .await
+    }
+
+    async fn update_call_on(
+        &self,
+        raw: &sinch_voice_raw::Client,
+        base: &Url,
+        call_id: &str,
+        svaml: &CallUpdate<'_>,
+    ) -> Result<(), Error> {
+        let svaml = to_raw_control(svaml);
+        let op = self.op("update_call", "PATCH", base, Idempotency::Repeatable);
+        self.inner
+            .transport
+            .run(op, || {
+                raw.update_call()
+                    .call_id(call_id)
+                    .body(svaml.clone())
+                    .send()
+            })
+            .await
+    }
+
+    async fn manage_call_leg_on(
+        &self,
+        raw: &sinch_voice_raw::Client,
+        base: &Url,
+        call_id: &str,
+        leg: types::CallLeg,
+        svaml: &CallUpdate<'_>,
+    ) -> Result<(), Error> {
+        let svaml = to_raw_control(svaml);
+        let op = self.op("manage_call_leg", "PATCH", base, Idempotency::Repeatable);
+        self.inner
+            .transport
+            .run(op, || {
                 raw.manage_call_leg()
                     .call_id(call_id)
                     .call_leg(leg)
@@ -776,35 +815,17 @@ impl CallHandle {
         self.base.host_str().unwrap_or("")
     }
 
-    fn op(&self, name: &'static str, method: &'static str) -> Operation {
-        self.client
-            .op(name, method, &self.base, Idempotency::Repeatable)
-    }
-
     /// Reads the call.
     pub async fn get(&self) -> Result<types::CallInformation, Error> {
-        let raw = &self.raw;
-        let id = self.call_id.as_str();
         self.client
-            .inner
-            .transport
-            .run(self.op("get_call", "GET"), || {
-                raw.get_call().call_id(id).send()
-            })
+            .get_call_on(&self.raw, &self.base, &self.call_id)
             .await
     }
 
     /// Controls the call with SVAML.
     pub async fn update(&self, svaml: &CallUpdate<'_>) -> Result<(), Error> {
-        let svaml = to_raw_control(svaml);
-        let raw = &self.raw;
-        let id = self.call_id.as_str();
         self.client
-            .inner
-            .transport
-            .run(self.op("update_call", "PATCH"), || {
-                raw.update_call().call_id(id).body(svaml.clone()).send()
-            })
+            .update_call_on(&self.raw, &self.base, &self.call_id, svaml)
             .await
     }
 
@@ -814,19 +835,8 @@ impl CallHandle {
         leg: types::CallLeg,
         svaml: &CallUpdate<'_>,
     ) -> Result<(), Error> {
-        let svaml = to_raw_control(svaml);
-        let raw = &self.raw;
-        let id = self.call_id.as_str();
         self.client
-            .inner
-            .transport
-            .run(self.op("manage_call_leg", "PATCH"), || {
-                raw.manage_call_leg()
-                    .call_id(id)
-                    .call_leg(leg)
-                    .body(svaml.clone())
-                    .send()
-            })
+            .manage_call_leg_on(&self.raw, &self.base, &self.call_id, leg, svaml)
             .await
     }
 }

@@ -211,39 +211,66 @@ fn fields<T: DeserializeOwned>(value: Value, path: &str, issues: &mut Vec<Issue>
     }
 }
 
+/// Reads the `name` of an action or instruction and checks it against the kinds that exist
+/// (`all`) and those the context allows; `what` is "action" or "instruction".
+fn kind_of_name<C: Context, K: Copy>(
+    value: &Value,
+    path: &str,
+    what: &str,
+    all: &[K],
+    name_of_kind: impl Fn(K) -> &'static str,
+    allowed: impl Fn(K) -> bool,
+    issues: &mut Vec<Issue>,
+) -> Option<K> {
+    let name = name_of(value, path, issues)?;
+    let names = |keep: &dyn Fn(K) -> bool| {
+        all.iter()
+            .copied()
+            .filter(|k| keep(*k))
+            .map(&name_of_kind)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some(kind) = all
+        .iter()
+        .copied()
+        .find(|k| name_of_kind(*k).eq_ignore_ascii_case(name))
+    else {
+        issues.push(Issue::new(
+            format!("{path}.name"),
+            format!("unknown {what} {name:?}; {what}s are {}", names(&|_| true)),
+        ));
+        return None;
+    };
+    if !allowed(kind) {
+        issues.push(Issue::new(
+            format!("{path}.name"),
+            format!(
+                "{} is not allowed in {}; allowed: {}",
+                name_of_kind(kind),
+                C::REPLY,
+                names(&allowed)
+            ),
+        ));
+        return None;
+    }
+    Some(kind)
+}
+
 fn read_action<C: Context>(
     value: Value,
     path: &str,
     issues: &mut Vec<Issue>,
 ) -> Option<Action<'static>> {
-    let name = name_of(&value, path, issues)?;
-    let Some(kind) = ActionKind::from_name(name) else {
-        issues.push(Issue::new(
-            format!("{path}.name"),
-            format!(
-                "unknown action {name:?}; actions are {}",
-                ActionKind::ALL.map(|k| k.name()).join(", ")
-            ),
-        ));
-        return None;
-    };
-    if !C::allows_action(kind) {
-        issues.push(Issue::new(
-            format!("{path}.name"),
-            format!(
-                "{} is not allowed in {}; allowed: {}",
-                kind.name(),
-                C::REPLY,
-                ActionKind::ALL
-                    .into_iter()
-                    .filter(|k| C::allows_action(*k))
-                    .map(|k| k.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-        return None;
-    }
+    let kind = kind_of_name::<C, _>(
+        &value,
+        path,
+        "action",
+        &ActionKind::ALL,
+        ActionKind::name,
+        C::allows_action,
+        issues,
+    )?;
     Some(match kind {
         ActionKind::Hangup => Action::Hangup(fields(value, path, issues)?),
         ActionKind::Continue => Action::Continue(fields(value, path, issues)?),
@@ -262,34 +289,15 @@ fn read_instruction<C: Context>(
     path: &str,
     issues: &mut Vec<Issue>,
 ) -> Option<Instruction<'static>> {
-    let name = name_of(&value, path, issues)?;
-    let Some(kind) = InstructionKind::from_name(name) else {
-        issues.push(Issue::new(
-            format!("{path}.name"),
-            format!(
-                "unknown instruction {name:?}; instructions are {}",
-                InstructionKind::ALL.map(|k| k.name()).join(", ")
-            ),
-        ));
-        return None;
-    };
-    if !C::allows_instruction(kind) {
-        issues.push(Issue::new(
-            format!("{path}.name"),
-            format!(
-                "{} is not allowed in {}; allowed: {}",
-                kind.name(),
-                C::REPLY,
-                InstructionKind::ALL
-                    .into_iter()
-                    .filter(|k| C::allows_instruction(*k))
-                    .map(|k| k.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-        return None;
-    }
+    let kind = kind_of_name::<C, _>(
+        &value,
+        path,
+        "instruction",
+        &InstructionKind::ALL,
+        InstructionKind::name,
+        C::allows_instruction,
+        issues,
+    )?;
     Some(match kind {
         InstructionKind::PlayFiles => Instruction::PlayFiles(fields(value, path, issues)?),
         InstructionKind::Say => Instruction::Say(fields(value, path, issues)?),
