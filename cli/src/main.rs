@@ -1,107 +1,54 @@
 //! `sinch-voice`: the command-line companion of the `sinch-voice` crate.
 //!
-//! For now it has one subcommand, `demo`, which shows the whole stack working together with
-//! nothing but 127.0.0.1: it starts the Sinch Voice emulator in-process and a callback server
-//! built on `sinch_voice::callbacks::CallbackRouter` that runs a small IVR, then plays an
-//! inbound call and an outbound callout through it, printing every callback and SVAML reply
-//! as it happens. No credentials are needed. Exit status: 0 when the demo ran as expected,
-//! 1 when something failed, 2 for a usage error.
+//! Every Voice API operation (callouts, calls, conferences, numbers, callback URLs), tools
+//! for debugging signatures, callbacks and SVAML offline, the local emulator, and `demo`,
+//! which plays an IVR call flow against the emulator with nothing but 127.0.0.1.
 
+mod cli;
 mod demo;
+mod failure;
+mod ops;
+mod print;
+mod tools;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage: sinch-voice <command>
+use clap::{CommandFactory, FromArgMatches};
 
-commands:
-  demo    play an IVR call flow against a local emulator (no credentials needed)
-
-options:
-  -h, --help    print this help";
-
-const DEMO_USAGE: &str = "\
-usage: sinch-voice demo
-
-Starts the Sinch Voice emulator and an IVR callback server on 127.0.0.1, then plays two
-calls: an inbound call that presses 1 and joins the conference \"sales\", and a callout
-whose callee presses 2 and hears goodbye. Every callback and SVAML reply is printed as it
-happens, then a summary.";
-
-/// What the command line asks for.
-#[derive(Debug, PartialEq, Eq)]
-enum Command {
-    Help(&'static str),
-    Demo,
-}
-
-/// Reads the arguments (without the program name); `Err` carries the usage error message.
-fn parse(args: &[String]) -> Result<Command, String> {
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
-        ["-h" | "--help" | "help"] => Ok(Command::Help(USAGE)),
-        ["demo"] => Ok(Command::Demo),
-        ["demo", "-h" | "--help"] => Ok(Command::Help(DEMO_USAGE)),
-        ["demo", extra, ..] => Err(format!("unexpected argument {extra:?} for `demo`")),
-        [] => Err("no command given".into()),
-        [option, ..] if option.starts_with('-') => Err(format!("unknown option {option:?}")),
-        [command, ..] => Err(format!("unknown command {command:?}")),
-    }
-}
+use cli::{Cli, Command};
+use failure::Failure;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match parse(&args) {
-        Ok(Command::Help(text)) => {
-            println!("{text}");
-            ExitCode::SUCCESS
-        }
-        Ok(Command::Demo) => match demo::run() {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("error: {error}");
-                ExitCode::FAILURE
-            }
-        },
-        Err(message) => {
-            eprintln!("error: {message}\n\n{USAGE}");
-            ExitCode::from(2)
-        }
+    let command = cli::with_template(Cli::command());
+    let matches = match command.try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) => return cli::report_clap_error(error),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => return cli::report_clap_error(error),
+    };
+    if cli.global.verbose > 0 {
+        let level = if cli.global.verbose > 1 {
+            tracing_subscriber::filter::LevelFilter::TRACE
+        } else {
+            tracing_subscriber::filter::LevelFilter::DEBUG
+        };
+        tracing_subscriber::fmt()
+            .with_max_level(level)
+            .with_writer(std::io::stderr)
+            .init();
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn parses_the_demo_and_help() {
-        assert_eq!(parse(&args(&["demo"])), Ok(Command::Demo));
-        assert_eq!(parse(&args(&["--help"])), Ok(Command::Help(USAGE)));
-        assert_eq!(parse(&args(&["-h"])), Ok(Command::Help(USAGE)));
-        assert_eq!(
-            parse(&args(&["demo", "--help"])),
-            Ok(Command::Help(DEMO_USAGE))
-        );
-    }
-
-    #[test]
-    fn refuses_anything_else() {
-        assert!(parse(&args(&[])).is_err());
-        assert!(
-            parse(&args(&["frobnicate"]))
-                .unwrap_err()
-                .contains("frobnicate")
-        );
-        assert!(
-            parse(&args(&["--verbose"]))
-                .unwrap_err()
-                .contains("--verbose")
-        );
-        assert!(parse(&args(&["demo", "now"])).unwrap_err().contains("now"));
+    let result = match cli.command {
+        Command::Demo => demo::run().map_err(Failure::Failed),
+        Command::Emulator { port } => tools::emulator(port),
+        Command::Sign(args) => tools::sign(&cli.global, &args),
+        Command::Callback(op) => tools::callback(&cli.global, op),
+        Command::Svaml(op) => tools::svaml(&cli.global, op),
+        command => ops::run(&cli.global, command),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
     }
 }

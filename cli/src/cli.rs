@@ -1,0 +1,405 @@
+//! The command line, with clap.
+
+use std::process::ExitCode;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+const ABOUT: &str = "The Sinch Voice API from the command line: place and control calls, run \
+conferences, manage numbers and callback URLs; sign requests, verify and parse callbacks, \
+validate SVAML; run the local emulator.";
+
+const AFTER_HELP: &str = "\
+Credentials come from SINCH_APPLICATION_KEY and SINCH_APPLICATION_SECRET (or --secret-stdin
+for the secret), never from an option value.
+
+Exit status:
+  0  success
+  1  validation or verification failed (invalid SVAML, malformed callback, bad signature,
+     rejected argument), or the demo failed
+  2  usage: bad options, missing credentials, unreadable file, unknown region
+  3  the API answered with an error (errorCode, message and reference are printed)
+  4  network: the request was not sent, got no answer, or timed out";
+
+const TEMPLATE: &str =
+    "{before-help}{about-with-newline}\nusage: {usage}\n\n{all-args}{after-help}";
+
+/// `sinch-voice`.
+#[derive(Debug, Parser)]
+#[command(
+    name = "sinch-voice",
+    about = ABOUT,
+    after_help = AFTER_HELP,
+    subcommand_required = true,
+    arg_required_else_help = true
+)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: Global,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// Region of the calling host: global, use1, euc1, sae1, apse1, apse2.
+    #[arg(long, global = true, value_name = "KEY")]
+    pub(crate) region: Option<String>,
+    /// Base URL of the calling host (overrides --region), e.g. the emulator's URL.
+    #[arg(long, global = true, value_name = "URL")]
+    pub(crate) calling_url: Option<String>,
+    /// Base URL of the configuration host (numbers, callback URLs).
+    #[arg(long, global = true, value_name = "URL")]
+    pub(crate) config_url: Option<String>,
+    /// How requests are authenticated.
+    #[arg(long, global = true, value_enum, default_value_t = AuthArg::Signed)]
+    pub(crate) auth: AuthArg,
+    /// Machine-readable JSON output on stdout.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+    /// Log the client's requests on stderr (-vv for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+    /// Read the application secret from stdin instead of SINCH_APPLICATION_SECRET.
+    #[arg(long, global = true)]
+    pub(crate) secret_stdin: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AuthArg {
+    /// Application-signed requests (HMAC-SHA256).
+    Signed,
+    /// Basic authentication.
+    Basic,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Play an IVR call flow against a local emulator (no credentials needed).
+    #[command(
+        long_about = "Starts the Sinch Voice emulator and an IVR callback server on 127.0.0.1, \
+then plays two calls: an inbound call that presses 1 and joins the conference \"sales\", and \
+a callout whose callee presses 2 and hears goodbye. Every callback and SVAML reply is \
+printed as it happens, then a summary."
+    )]
+    Demo,
+    /// Place a callout.
+    #[command(subcommand)]
+    Callout(CalloutOp),
+    /// Read and control calls.
+    #[command(subcommand)]
+    Call(CallOp),
+    /// Read and control conferences.
+    #[command(subcommand)]
+    Conference(ConferenceOp),
+    /// The account's numbers.
+    #[command(subcommand)]
+    Numbers(NumbersOp),
+    /// This application's callback URLs.
+    #[command(subcommand)]
+    Callbacks(CallbacksOp),
+    /// Information about a number.
+    #[command(subcommand)]
+    Number(NumberOp),
+    /// Print the Authorization value of an application-signed request.
+    Sign(SignArgs),
+    /// Check callbacks offline: verify a signature, parse a body.
+    #[command(subcommand)]
+    Callback(CallbackOp),
+    /// Check SVAML offline.
+    #[command(subcommand)]
+    Svaml(SvamlOp),
+    /// Serve the Sinch Voice emulator on 127.0.0.1 until interrupted (ctrl-c).
+    Emulator {
+        /// Port to listen on (0: any free port).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CalloutOp {
+    /// Call a number and speak a text.
+    Tts {
+        /// Whom to call (E.164).
+        #[arg(long)]
+        to: String,
+        /// Caller id shown (E.164).
+        #[arg(long)]
+        cli: String,
+        /// What to say.
+        #[arg(long)]
+        text: String,
+        /// Voice locale, e.g. en-US.
+        #[arg(long)]
+        locale: Option<String>,
+    },
+    /// Call a number and join it to a conference.
+    Conference {
+        /// Whom to call (E.164).
+        #[arg(long)]
+        to: String,
+        /// The conference to join.
+        #[arg(long)]
+        conference_id: String,
+        /// Caller id shown (E.164).
+        #[arg(long)]
+        cli: Option<String>,
+    },
+    /// A callout driven by SVAML files (ICE, and optionally ACE and PIE replies).
+    Custom {
+        /// File with the ICE reply (SVAML JSON).
+        #[arg(long, value_name = "FILE")]
+        ice: String,
+        /// File with the ACE reply (SVAML JSON).
+        #[arg(long, value_name = "FILE")]
+        ace: Option<String>,
+        /// File with the PIE reply (SVAML JSON).
+        #[arg(long, value_name = "FILE")]
+        pie: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CallOp {
+    /// Show a call.
+    Get {
+        /// The call id.
+        id: String,
+    },
+    /// Control a call with SVAML (PATCH).
+    Update {
+        /// The call id.
+        id: String,
+        /// File with the SVAML (JSON).
+        #[arg(long, value_name = "FILE")]
+        svaml: String,
+    },
+    /// Hang a call up.
+    Hangup {
+        /// The call id.
+        id: String,
+    },
+    /// Play or say something on one leg of a call.
+    Leg {
+        /// The call id.
+        id: String,
+        /// Which leg.
+        #[arg(value_enum)]
+        leg: LegArg,
+        /// File with the SVAML (JSON).
+        #[arg(long, value_name = "FILE")]
+        svaml: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LegArg {
+    Caller,
+    Callee,
+    Both,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Participant {
+    /// The conference id.
+    pub(crate) id: String,
+    /// The participant's call id.
+    pub(crate) call_id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ConferenceOp {
+    /// List a conference's participants.
+    Get {
+        /// The conference id.
+        id: String,
+    },
+    /// Remove every participant.
+    KickAll {
+        /// The conference id.
+        id: String,
+    },
+    /// Mute a participant.
+    Mute(Participant),
+    /// Unmute a participant.
+    Unmute(Participant),
+    /// Put a participant on hold.
+    Hold(Participant),
+    /// Take a participant off hold.
+    Resume(Participant),
+    /// Remove a participant.
+    Kick(Participant),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum NumbersOp {
+    /// List the account's numbers.
+    List,
+    /// Assign numbers to this application.
+    Assign {
+        /// Numbers (E.164).
+        #[arg(required = true)]
+        numbers: Vec<String>,
+    },
+    /// Un-assign a number.
+    Unassign {
+        /// The number (E.164).
+        number: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CallbacksOp {
+    /// Show the callback URLs.
+    Get,
+    /// Set the callback URLs.
+    Set {
+        /// Primary callback URL.
+        #[arg(long)]
+        primary: String,
+        /// Fallback callback URL.
+        #[arg(long)]
+        fallback: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum NumberOp {
+    /// Type, country and rate of a number.
+    Query {
+        /// The number (E.164).
+        number: String,
+    },
+}
+
+/// `sign`.
+#[derive(Debug, Args)]
+pub(crate) struct SignArgs {
+    /// HTTP method.
+    #[arg(long)]
+    pub(crate) method: String,
+    /// Path as on the request line (a query is not signed).
+    #[arg(long)]
+    pub(crate) path: String,
+    /// Content-Type exactly as sent; leave out when none is sent.
+    #[arg(long)]
+    pub(crate) content_type: Option<String>,
+    /// File with the body exactly as sent (`-` for stdin); leave out when there is none.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) body: Option<String>,
+    /// The x-timestamp value exactly as sent.
+    #[arg(long)]
+    pub(crate) timestamp: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CallbackOp {
+    /// Verify a callback's signature: exit 0 when genuine, 1 with the reason when not.
+    Verify(VerifyArgs),
+    /// Parse a callback body: exit 0 with the typed event, 1 with the JSON path of the problem.
+    Parse {
+        /// File with the body.
+        file: String,
+    },
+}
+
+/// `callback verify`.
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// HTTP method as received.
+    #[arg(long)]
+    pub(crate) method: String,
+    /// Path of the callback URL as received.
+    #[arg(long)]
+    pub(crate) path: String,
+    /// A received header, `Name: value` (repeat for each).
+    #[arg(long = "header", value_name = "NAME: VALUE")]
+    pub(crate) headers: Vec<String>,
+    /// File with the body exactly as received.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) body: String,
+    /// The verifier's "now" (ISO 8601 / RFC 3339); default: the system clock. The
+    /// x-timestamp must be within 300 s of it.
+    #[arg(long, value_name = "TS")]
+    pub(crate) now: Option<String>,
+    /// Skip the x-timestamp age check (signature only).
+    #[arg(long, conflicts_with = "now")]
+    pub(crate) no_age_check: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SvamlOp {
+    /// Validate an SVAML document: exit 0 when accepted, 1 with each issue and its path.
+    Validate {
+        /// Which reply the document is.
+        #[arg(long, value_enum)]
+        context: SvamlContext,
+        /// File with the document.
+        file: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SvamlContext {
+    /// Reply to an Incoming Call Event.
+    Ice,
+    /// Reply to an Answered Call Event.
+    Ace,
+    /// Reply to a Prompt Input Event.
+    Pie,
+    /// Body of update call / manage call leg.
+    Patch,
+}
+
+/// The help template everywhere: `usage: ...` in lower case, as the tool always printed it.
+pub(crate) fn with_template(command: clap::Command) -> clap::Command {
+    command
+        .help_template(TEMPLATE)
+        .mut_subcommands(with_template)
+}
+
+/// Prints clap's error (help and version to stdout) and gives its exit status.
+pub(crate) fn report_clap_error(error: clap::Error) -> ExitCode {
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            print!("{}", error.render());
+            ExitCode::SUCCESS
+        }
+        ErrorKind::InvalidSubcommand => {
+            let name = match error.get(ContextKind::InvalidSubcommand) {
+                Some(ContextValue::String(name)) => name.clone(),
+                _ => String::new(),
+            };
+            let usage = with_template(Cli::command()).render_usage().to_string();
+            let usage = usage.trim_start_matches("Usage: ");
+            eprintln!(
+                "error: unknown command {name:?}\n\nusage: {usage}\n\nFor more information, try '--help'."
+            );
+            ExitCode::from(2)
+        }
+        _ => {
+            let text = error.render().to_string().replace("Usage: ", "usage: ");
+            eprint!("{text}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        with_template(Cli::command()).debug_assert();
+    }
+
+    #[test]
+    fn credentials_are_never_options() {
+        let help = with_template(Cli::command()).render_long_help().to_string();
+        assert!(!help.contains("--secret "), "{help}");
+        assert!(!help.contains("--key "), "{help}");
+    }
+}

@@ -1,0 +1,446 @@
+//! The API operations: callouts, calls, conferences, numbers, callback URLs.
+
+use std::io::Read;
+use std::time::Duration;
+
+use serde_json::json;
+use sinch_voice::svaml::{AceResponse, CallUpdate, IceResponse, PieResponse, Svaml, SvamlError};
+use sinch_voice::{
+    AuthMode, Client, Credentials, CustomCallout, KEY_VAR, Region, SECRET_VAR, types,
+};
+
+use crate::cli::{
+    AuthArg, CallOp, CallbacksOp, CalloutOp, Command, ConferenceOp, Global, LegArg, NumberOp,
+    NumbersOp, Participant,
+};
+use crate::failure::Failure;
+use crate::print;
+
+/// Longest a command waits for the API, retries included.
+const OVERALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The credentials: key from SINCH_APPLICATION_KEY, secret from SINCH_APPLICATION_SECRET or
+/// (with `--secret-stdin`) stdin.
+pub(crate) fn credentials(global: &Global) -> Result<Credentials, Failure> {
+    let key = std::env::var(KEY_VAR).ok().filter(|k| !k.trim().is_empty());
+    let secret = if global.secret_stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure::Usage(format!("cannot read the secret from stdin: {e}")))?;
+        Some(text.trim().to_string()).filter(|s| !s.is_empty())
+    } else {
+        std::env::var(SECRET_VAR)
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+    };
+    match (key, secret) {
+        (Some(key), Some(secret)) => Credentials::new(key, secret)
+            .map_err(|e| Failure::Usage(format!("invalid credentials: {e}"))),
+        (None, _) => Err(Failure::Usage(format!(
+            "missing credentials: set {KEY_VAR} and {SECRET_VAR} (or pass --secret-stdin) \
+             to the application key and secret from the Sinch dashboard; {KEY_VAR} is not set"
+        ))),
+        (Some(_), None) => Err(Failure::Usage(if global.secret_stdin {
+            "missing credentials: --secret-stdin read an empty secret from stdin".to_string()
+        } else {
+            format!(
+                "missing credentials: set {KEY_VAR} and {SECRET_VAR} (or pass --secret-stdin); \
+                 {SECRET_VAR} is not set"
+            )
+        })),
+    }
+}
+
+fn client(global: &Global) -> Result<Client, Failure> {
+    let mut builder = Client::builder()
+        .auth(match global.auth {
+            AuthArg::Signed => AuthMode::Signed,
+            AuthArg::Basic => AuthMode::Basic,
+        })
+        .overall_timeout(Some(OVERALL_TIMEOUT))
+        .connect_timeout(Duration::from_secs(5));
+    if let Some(region) = &global.region {
+        let region: Region = region.parse().map_err(|e: sinch_voice::UnknownRegion| {
+            let valid: Vec<&str> = Region::ALL.iter().map(|r| r.key()).collect();
+            Failure::Usage(format!(
+                "unknown region {:?}; valid regions: {}",
+                e.0,
+                valid.join(", ")
+            ))
+        })?;
+        builder = builder.region(region);
+    }
+    // Credentials after the region, so an unknown region is reported first.
+    builder = builder.credentials(credentials(global)?);
+    if let Some(url) = &global.calling_url {
+        builder = builder.calling_url(url.clone());
+    }
+    if let Some(url) = &global.config_url {
+        builder = builder.configuration_url(url.clone());
+    }
+    builder.build().map_err(|e| match e {
+        sinch_voice::Error::Configuration(m) => Failure::Usage(m),
+        other => Failure::from(other),
+    })
+}
+
+/// Reads a file named on the command line; unreadable is a usage error (exit 2).
+pub(crate) fn read_file(path: &str) -> Result<Vec<u8>, Failure> {
+    if path == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure::unreadable("stdin", &e))?;
+        return Ok(bytes);
+    }
+    std::fs::read(path).map_err(|e| Failure::unreadable(path, &e))
+}
+
+/// An SVAML problem report: every issue with its JSON path (exit 1).
+pub(crate) fn svaml_failure(file: &str, error: &SvamlError) -> Failure {
+    let mut text = format!("{file} is not valid SVAML for {}:", error.context);
+    for issue in &error.issues {
+        text.push_str(&format!("\n  {}: {}", issue.path, issue.message));
+    }
+    Failure::Failed(text)
+}
+
+fn read_svaml<C: sinch_voice::svaml::Context>(file: &str) -> Result<Svaml<'static, C>, Failure> {
+    let bytes = read_file(file)?;
+    Svaml::<C>::parse(&bytes).map_err(|e| svaml_failure(file, &e))
+}
+
+/// Runs an API command on its own runtime.
+pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
+    // Read and check every input before anything is sent.
+    let job = prepare(command)?;
+    let client = client(global)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Failed(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(execute(global.json, &client, job))
+}
+
+/// A command with its files read and parsed.
+enum Job {
+    Callout(CalloutOp),
+    Custom(Box<CustomCallout<'static>>),
+    Call(CallOp),
+    CallUpdate(String, Option<types::CallLeg>, CallUpdate<'static>),
+    Conference(ConferenceOp),
+    Numbers(NumbersOp),
+    Callbacks(CallbacksOp),
+    Number(NumberOp),
+}
+
+fn prepare(command: Command) -> Result<Job, Failure> {
+    Ok(match command {
+        Command::Callout(CalloutOp::Custom { ice, ace, pie }) => {
+            let ice: IceResponse<'static> = read_svaml(&ice)?;
+            let mut callout = CustomCallout::with_ice(ice);
+            if let Some(ace) = ace {
+                let svaml: AceResponse<'static> = read_svaml(&ace)?;
+                callout = callout.ace(svaml);
+            }
+            if let Some(pie) = pie {
+                let svaml: PieResponse<'static> = read_svaml(&pie)?;
+                callout = callout.pie(svaml);
+            }
+            Job::Custom(Box::new(callout))
+        }
+        Command::Callout(op) => Job::Callout(op),
+        Command::Call(CallOp::Update { id, svaml }) => {
+            let update: CallUpdate<'static> = read_svaml(&svaml)?;
+            Job::CallUpdate(id, None, update)
+        }
+        Command::Call(CallOp::Leg { id, leg, svaml }) => {
+            let update: CallUpdate<'static> = read_svaml(&svaml)?;
+            let leg = match leg {
+                LegArg::Caller => types::CallLeg::Caller,
+                LegArg::Callee => types::CallLeg::Callee,
+                LegArg::Both => types::CallLeg::Both,
+            };
+            Job::CallUpdate(id, Some(leg), update)
+        }
+        Command::Call(op) => Job::Call(op),
+        Command::Conference(op) => Job::Conference(op),
+        Command::Numbers(op) => Job::Numbers(op),
+        Command::Callbacks(op) => Job::Callbacks(op),
+        Command::Number(op) => Job::Number(op),
+        Command::Demo
+        | Command::Emulator { .. }
+        | Command::Sign(_)
+        | Command::Callback(_)
+        | Command::Svaml(_) => {
+            return Err(Failure::Failed("not an API command".into()));
+        }
+    })
+}
+
+/// What a command that returns nothing prints.
+fn done(json: bool, text: String) {
+    if json {
+        print::json(&json!({ "ok": true }));
+    } else {
+        println!("{text}");
+    }
+}
+
+fn call_id(json: bool, id: String) {
+    if json {
+        print::json(&json!({ "callId": id }));
+    } else {
+        println!("{id}");
+    }
+}
+
+fn destination(to: &str) -> types::Destination {
+    types::Destination {
+        type_: types::DestinationType::Number,
+        endpoint: to.to_string(),
+    }
+}
+
+async fn execute(json: bool, client: &Client, job: Job) -> Result<(), Failure> {
+    match job {
+        Job::Callout(CalloutOp::Tts {
+            to,
+            cli,
+            text,
+            locale: None,
+        }) => call_id(json, client.tts_callout(&to, &cli, &text).await?),
+        Job::Callout(CalloutOp::Tts {
+            to,
+            cli,
+            text,
+            locale: Some(locale),
+        }) => {
+            let request = types::CalloutRequest::TtsCallout {
+                tts_callout: types::TtsCallout {
+                    destination: destination(&to),
+                    cli: Some(cli),
+                    text: Some(text),
+                    custom: None,
+                    domain: None,
+                    dtmf: None,
+                    enable_ace: None,
+                    enable_dice: None,
+                    enable_pie: None,
+                    locale: Some(locale),
+                    prompts: None,
+                },
+            };
+            call_id(json, client.create_callout(request).await?)
+        }
+        Job::Callout(CalloutOp::Conference {
+            to,
+            conference_id,
+            cli: None,
+        }) => call_id(json, client.conference_callout(&to, &conference_id).await?),
+        Job::Callout(CalloutOp::Conference {
+            to,
+            conference_id,
+            cli: Some(cli),
+        }) => {
+            let request = types::CalloutRequest::ConferenceCallout {
+                conference_callout: types::ConferenceCallout {
+                    destination: destination(&to),
+                    conference_id,
+                    cli: Some(cli),
+                    conference_dtmf_options: None,
+                    custom: None,
+                    domain: None,
+                    dtmf: None,
+                    enable_ace: None,
+                    enable_dice: None,
+                    enable_pie: None,
+                    greeting: None,
+                    locale: None,
+                    max_duration: None,
+                    moh_class: None,
+                },
+            };
+            call_id(json, client.create_callout(request).await?)
+        }
+        Job::Callout(CalloutOp::Custom { .. }) => unreachable!("prepared as Job::Custom"),
+        Job::Custom(callout) => call_id(json, client.custom_callout(&callout).await?),
+        Job::Call(CallOp::Get { id }) => {
+            let call = client.get_call(&id).await?;
+            if json {
+                print::json(&call);
+            } else {
+                print::fields(&serde_json::to_value(&call).unwrap_or_default());
+            }
+        }
+        Job::Call(CallOp::Hangup { id }) => {
+            let hangup = CallUpdate::builder()
+                .hangup()
+                .build()
+                .map_err(|e| Failure::Failed(e.to_string()))?;
+            client.update_call(&id, &hangup).await?;
+            done(json, format!("call {id}: hung up"));
+        }
+        Job::Call(CallOp::Update { .. } | CallOp::Leg { .. }) => {
+            unreachable!("prepared as Job::CallUpdate")
+        }
+        Job::CallUpdate(id, None, update) => {
+            client.update_call(&id, &update).await?;
+            done(json, format!("call {id}: updated"));
+        }
+        Job::CallUpdate(id, Some(leg), update) => {
+            client.manage_call_leg(&id, leg, &update).await?;
+            done(json, format!("call {id}: {leg} leg updated"));
+        }
+        Job::Conference(op) => conference(json, client, op).await?,
+        Job::Numbers(NumbersOp::List) => {
+            let list = client.list_numbers().await?;
+            if json {
+                print::json(&list);
+            } else {
+                let rows: Vec<Vec<String>> = list
+                    .numbers
+                    .iter()
+                    .map(|n| {
+                        let capability = n
+                            .capability
+                            .as_ref()
+                            .and_then(|c| serde_json::to_value(c).ok())
+                            .map(|v| v.as_str().map(str::to_string).unwrap_or(v.to_string()));
+                        vec![
+                            print::opt(n.number.as_deref()),
+                            print::opt(n.applicationkey.as_deref()),
+                            print::opt(capability.as_deref()),
+                        ]
+                    })
+                    .collect();
+                print::table(&["NUMBER", "APPLICATION", "CAPABILITY"], &rows);
+            }
+        }
+        Job::Numbers(NumbersOp::Assign { numbers }) => {
+            let count = numbers.len();
+            client
+                .assign_numbers(types::AssignNumbersRequest {
+                    applicationkey: None,
+                    capability: None,
+                    numbers,
+                })
+                .await?;
+            done(json, format!("assigned {count} number(s)"));
+        }
+        Job::Numbers(NumbersOp::Unassign { number }) => {
+            client
+                .unassign_number(types::UnassignNumberRequest {
+                    applicationkey: None,
+                    capability: None,
+                    number: number.clone(),
+                })
+                .await?;
+            done(json, format!("unassigned {number}"));
+        }
+        Job::Callbacks(CallbacksOp::Get) => {
+            let callbacks = client.get_callback_urls().await?;
+            if json {
+                print::json(&callbacks);
+            } else {
+                let url = callbacks.url.as_ref();
+                print::table(
+                    &["URL", "VALUE"],
+                    &[
+                        vec![
+                            "primary".into(),
+                            print::opt(url.and_then(|u| u.primary.as_deref())),
+                        ],
+                        vec![
+                            "fallback".into(),
+                            print::opt(url.and_then(|u| u.fallback.as_deref())),
+                        ],
+                    ],
+                );
+            }
+        }
+        Job::Callbacks(CallbacksOp::Set { primary, fallback }) => {
+            client
+                .update_callback_urls(types::ApplicationCallbacks {
+                    url: Some(types::ApplicationCallbacksUrl {
+                        primary: Some(primary),
+                        fallback,
+                    }),
+                })
+                .await?;
+            done(json, "callback URLs updated".into());
+        }
+        Job::Number(NumberOp::Query { number }) => {
+            let answer = client.query_number(&number).await?;
+            if json {
+                print::json(&answer);
+            } else {
+                print::fields(&serde_json::to_value(&answer).unwrap_or_default());
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn conference(json: bool, client: &Client, op: ConferenceOp) -> Result<(), Failure> {
+    use types::ManageParticipantRequestCommand as C;
+    let (participant, command, verb) = match op {
+        ConferenceOp::Get { id } => {
+            let info = client.get_conference(&id).await?;
+            if json {
+                print::json(&info);
+            } else {
+                let yes_no = |b: Option<bool>| match b {
+                    Some(true) => "yes".to_string(),
+                    Some(false) => "no".to_string(),
+                    None => "-".to_string(),
+                };
+                let rows: Vec<Vec<String>> = info
+                    .participants
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            print::opt(p.id.as_deref()),
+                            print::opt(p.cli.as_deref()),
+                            yes_no(p.muted),
+                            yes_no(p.onhold),
+                            p.duration.map(|d| d.to_string()).unwrap_or("-".into()),
+                        ]
+                    })
+                    .collect();
+                print::table(&["CALL ID", "CLI", "MUTED", "ON HOLD", "DURATION"], &rows);
+            }
+            return Ok(());
+        }
+        ConferenceOp::KickAll { id } => {
+            client.kick_all_from_conference(&id).await?;
+            done(json, format!("conference {id}: everyone kicked"));
+            return Ok(());
+        }
+        ConferenceOp::Kick(Participant { id, call_id }) => {
+            client.kick_participant(&id, &call_id).await?;
+            done(json, format!("conference {id}: {call_id} kicked"));
+            return Ok(());
+        }
+        ConferenceOp::Mute(p) => (p, C::Mute, "muted"),
+        ConferenceOp::Unmute(p) => (p, C::Unmute, "unmuted"),
+        ConferenceOp::Hold(p) => (p, C::Onhold, "on hold"),
+        ConferenceOp::Resume(p) => (p, C::Resume, "resumed"),
+    };
+    client
+        .manage_participant(
+            &participant.id,
+            &participant.call_id,
+            types::ManageParticipantRequest { command, moh: None },
+        )
+        .await?;
+    done(
+        json,
+        format!(
+            "conference {}: {} {verb}",
+            participant.id, participant.call_id
+        ),
+    );
+    Ok(())
+}
