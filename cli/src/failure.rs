@@ -31,9 +31,16 @@ impl Failure {
         }
     }
 
-    /// Prints the message on stderr and gives the exit status.
+    /// Prints the message on stderr and gives the exit status. `error:` is red only when
+    /// stderr is a terminal, so scripts and logs get plain text.
     pub(crate) fn report(&self) -> ExitCode {
-        eprintln!("error: {}", self.message());
+        use std::io::IsTerminal;
+        let label = if std::io::stderr().is_terminal() {
+            "\x1b[1;31merror:\x1b[0m"
+        } else {
+            "error:"
+        };
+        eprintln!("{label} {}", self.message());
         ExitCode::from(self.code())
     }
 

@@ -120,7 +120,33 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
         .enable_all()
         .build()
         .map_err(|e| Failure::Failed(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(execute(global.json, &client, job))
+    runtime.block_on(with_progress(execute(global.json, &client, job)))
+}
+
+/// On a terminal, a request that takes more than a second shows how long it has waited
+/// (retries and backoff can take a while); pipes and CI logs see nothing.
+async fn with_progress<T>(work: impl std::future::Future<Output = T>) -> T {
+    use std::io::{IsTerminal, Write};
+    if !std::io::stderr().is_terminal() {
+        return work.await;
+    }
+    let started = std::time::Instant::now();
+    let mut next_tick = std::time::Duration::from_secs(1);
+    tokio::pin!(work);
+    let result = loop {
+        tokio::select! {
+            result = &mut work => break result,
+            () = tokio::time::sleep(next_tick.saturating_sub(started.elapsed())) => {
+                eprint!("\rwaiting for Sinch… {:.0} s ", started.elapsed().as_secs_f64());
+                let _ = std::io::stderr().flush();
+                next_tick += std::time::Duration::from_millis(500);
+            }
+        }
+    };
+    if started.elapsed() >= std::time::Duration::from_secs(1) {
+        eprint!("\r\x1b[2K");
+    }
+    result
 }
 
 /// A command with its files read and parsed.
