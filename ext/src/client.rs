@@ -418,6 +418,7 @@ impl Client {
     /// Places a callout (text-to-speech, conference or custom) and returns the call id.
     /// Retried only if the request provably never left: a retry never places a second call.
     pub async fn create_callout(&self, request: types::CalloutRequest) -> Result<String, Error> {
+        check_callout(&request)?;
         let op = self.op(
             "create_callout",
             "POST",
@@ -880,6 +881,41 @@ fn checked_e164(field: &str, value: &str) -> Result<String, Error> {
     }
 }
 
+/// What Sinch would refuse (40005 for a number without `+`), refused before anything is sent,
+/// whichever way the request was built.
+fn check_callout(request: &types::CalloutRequest) -> Result<(), Error> {
+    let (prefix, destination, cli) = match request {
+        types::CalloutRequest::TtsCallout { tts_callout: c } => {
+            ("ttsCallout", Some(&c.destination), c.cli.as_deref())
+        }
+        types::CalloutRequest::ConferenceCallout {
+            conference_callout: c,
+        } => {
+            conference_id_checked(&c.conference_id).map_err(|_| {
+                Error::invalid_input(
+                    "conferenceCallout.conferenceId",
+                    "1 to 64 letters, digits, '-', '.', '_' or '~'",
+                )
+            })?;
+            ("conferenceCallout", Some(&c.destination), c.cli.as_deref())
+        }
+        types::CalloutRequest::CustomCallout { custom_callout: c } => {
+            ("customCallout", c.destination.as_ref(), c.cli.as_deref())
+        }
+    };
+    if let Some(d) = destination
+        && d.type_ == types::DestinationType::Number
+    {
+        checked_e164(&format!("{prefix}.destination.endpoint"), &d.endpoint)?;
+    }
+    if let Some(cli) = cli
+        && !cli.eq_ignore_ascii_case("private")
+    {
+        checked_e164(&format!("{prefix}.cli"), cli)?;
+    }
+    Ok(())
+}
+
 fn number_destination(field: &str, to: &str) -> Result<types::Destination, Error> {
     Ok(types::Destination {
         type_: types::DestinationType::Number,
@@ -916,6 +952,38 @@ mod tests {
         assert!(path_number("number", "+46-70").is_err());
         assert!(checked_e164("to", "46701234567").is_err());
         assert_eq!(checked_e164("to", "+46701234567").unwrap(), "+46701234567");
+    }
+
+    #[test]
+    fn callouts_are_checked_however_they_were_built() {
+        let tts = |to: &str, cli: Option<&str>| types::CalloutRequest::TtsCallout {
+            tts_callout: types::TtsCallout {
+                destination: types::Destination {
+                    type_: types::DestinationType::Number,
+                    endpoint: to.into(),
+                },
+                cli: cli.map(str::to_string),
+                custom: None,
+                domain: None,
+                dtmf: None,
+                enable_ace: None,
+                enable_dice: None,
+                enable_pie: None,
+                locale: Some("sv-SE".into()),
+                prompts: None,
+                text: Some("Hej".into()),
+            },
+        };
+        assert!(check_callout(&tts("+46701234567", Some("private"))).is_ok());
+        let field = |r| match check_callout(&r) {
+            Err(Error::InvalidInput { field, .. }) => field,
+            other => panic!("expected an invalid input, got {other:?}"),
+        };
+        assert_eq!(
+            field(tts("46701234567", None)),
+            "ttsCallout.destination.endpoint"
+        );
+        assert_eq!(field(tts("+46701234567", Some("0701"))), "ttsCallout.cli");
     }
 
     #[test]
