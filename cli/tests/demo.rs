@@ -1,64 +1,15 @@
 //! The built `sinch-voice` binary, run as a user would: `demo` plays both calls and exits 0
 //! within 30 s; usage errors exit 2.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::io::Read;
-use std::process::{Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_sinch-voice");
+use common::{Run, sv};
 
-/// What a finished run printed, and how it ended.
-struct Run {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs the binary with `args`, killing it (and failing) after `limit`.
 fn run(args: &[&str], limit: Duration) -> Run {
-    let mut child = Command::new(BINARY)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the sinch-voice binary starts");
-    // Read both pipes on their own threads so a full pipe never blocks the child.
-    let mut out = child.stdout.take().expect("piped stdout");
-    let mut err = child.stderr.take().expect("piped stderr");
-    let stdout = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = out.read_to_string(&mut text);
-        text
-    });
-    let stderr = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = err.read_to_string(&mut text);
-        text
-    });
-    let deadline = Instant::now() + limit;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting on the child") {
-            break status;
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            let stdout = stdout.join().unwrap_or_default();
-            let stderr = stderr.join().unwrap_or_default();
-            panic!(
-                "`sinch-voice {}` still running after {limit:?}\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
-                args.join(" ")
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Run {
-        status,
-        stdout: stdout.join().expect("stdout reader"),
-        stderr: stderr.join().expect("stderr reader"),
-    }
+    sv(args).limit(limit).run()
 }
 
 /// `(tag, call)` of every event line, e.g. `  +0.012s  ICE   call 5eed…0001 from ...`.

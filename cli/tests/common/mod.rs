@@ -38,6 +38,7 @@ pub struct Invocation {
     args: Vec<String>,
     env: Vec<(String, String)>,
     stdin: Vec<u8>,
+    limit: Duration,
 }
 
 pub fn sv<I, S>(args: I) -> Invocation
@@ -49,6 +50,7 @@ where
         args: args.into_iter().map(|a| a.as_ref().to_string()).collect(),
         env: Vec::new(),
         stdin: Vec::new(),
+        limit: Duration::from_secs(20),
     }
 }
 
@@ -63,14 +65,20 @@ impl Invocation {
             .env("SINCH_APPLICATION_SECRET", secret)
     }
 
+    /// How long the run may take before it is killed and the test fails (default 20 s).
+    pub fn limit(mut self, limit: Duration) -> Self {
+        self.limit = limit;
+        self
+    }
+
     pub fn stdin(mut self, bytes: &[u8]) -> Self {
         self.stdin = bytes.to_vec();
         self
     }
 
-    /// Runs the binary, killing it (and failing) after 20 s.
+    /// Runs the binary, killing it (and failing) after the limit.
     pub fn run(self) -> Run {
-        let limit = Duration::from_secs(20);
+        let limit = self.limit;
         let mut command = Command::new(BINARY);
         command
             .args(&self.args)

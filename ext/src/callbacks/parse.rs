@@ -116,15 +116,23 @@ fn from_raw(raw: RawEvent<'_>) -> Result<CallbackEvent<'_>, ParseError> {
             "empty: every callback names its call",
         ));
     }
+    // The fields every event has, then the ones of its kind.
+    macro_rules! event {
+        ($kind:ident { $($field:ident: $value:expr),* $(,)? }) => {
+            $kind {
+                callid,
+                conference_id: raw.conference_id,
+                version: raw.version,
+                timestamp: raw.timestamp,
+                custom: raw.custom,
+                application_key: raw.application_key,
+                cookies: raw.cookies.unwrap_or_default(),
+                $($field: $value),*
+            }
+        };
+    }
     Ok(match event.as_ref() {
-        "ice" => CallbackEvent::Ice(IceEvent {
-            callid,
-            conference_id: raw.conference_id,
-            version: raw.version,
-            timestamp: raw.timestamp,
-            custom: raw.custom,
-            application_key: raw.application_key,
-            cookies: raw.cookies.unwrap_or_default(),
+        "ice" => CallbackEvent::Ice(event!(IceEvent {
             call_resource_url: raw.call_resource_url,
             user_rate: raw.user_rate,
             cli: raw.cli,
@@ -135,26 +143,12 @@ fn from_raw(raw: RawEvent<'_>) -> Result<CallbackEvent<'_>, ParseError> {
             rdnis: raw.rdnis,
             call_headers: raw.call_headers.unwrap_or_default(),
             user: raw.user,
-        }),
-        "ace" => CallbackEvent::Ace(AceEvent {
-            callid,
-            conference_id: raw.conference_id,
-            version: raw.version,
-            timestamp: raw.timestamp,
-            custom: raw.custom,
-            application_key: raw.application_key,
-            cookies: raw.cookies.unwrap_or_default(),
+        })),
+        "ace" => CallbackEvent::Ace(event!(AceEvent {
             amd: raw.amd,
             call_resource_url: raw.call_resource_url,
-        }),
-        "dice" => CallbackEvent::Dice(DiceEvent {
-            callid,
-            conference_id: raw.conference_id,
-            version: raw.version,
-            timestamp: raw.timestamp,
-            custom: raw.custom,
-            application_key: raw.application_key,
-            cookies: raw.cookies.unwrap_or_default(),
+        })),
+        "dice" => CallbackEvent::Dice(event!(DiceEvent {
             reason: raw.reason,
             result: raw.result,
             debit: raw.debit,
@@ -163,27 +157,13 @@ fn from_raw(raw: RawEvent<'_>) -> Result<CallbackEvent<'_>, ParseError> {
             duration: raw.duration,
             from: raw.from,
             call_headers: raw.call_headers.unwrap_or_default(),
-        }),
-        "pie" => CallbackEvent::Pie(PieEvent {
-            callid,
-            conference_id: raw.conference_id,
-            version: raw.version,
-            timestamp: raw.timestamp,
-            custom: raw.custom,
-            application_key: raw.application_key,
-            cookies: raw.cookies.unwrap_or_default(),
+        })),
+        "pie" => CallbackEvent::Pie(event!(PieEvent {
             menu_result: raw.menu_result.ok_or_else(|| {
                 ParseError::new("menuResult", "missing: a PIE carries the menu's result")
             })?,
-        }),
-        "notify" => CallbackEvent::Notify(NotifyEvent {
-            callid,
-            conference_id: raw.conference_id,
-            version: raw.version,
-            timestamp: raw.timestamp,
-            custom: raw.custom,
-            application_key: raw.application_key,
-            cookies: raw.cookies.unwrap_or_default(),
+        })),
+        "notify" => CallbackEvent::Notify(event!(NotifyEvent {
             kind: raw.kind.ok_or_else(|| {
                 ParseError::new("type", "missing: a Notify says what it notifies")
             })?,
@@ -192,7 +172,7 @@ fn from_raw(raw: RawEvent<'_>) -> Result<CallbackEvent<'_>, ParseError> {
             error_code: raw.error_code,
             error_msg: raw.error_msg,
             user: raw.user,
-        }),
+        })),
         other => {
             return Err(ParseError::new(
                 "event",
