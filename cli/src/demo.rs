@@ -15,8 +15,8 @@ mod output;
 use std::sync::Arc;
 use std::time::Duration;
 
+use sinch_voice::ConferenceCallout;
 use sinch_voice::callbacks::{CallbackRouter, Verifier};
-use sinch_voice::types;
 use sinch_voice_emulator::{CallSnapshot, Config, Emulator, EmulatorHandle};
 
 use ivr::{Ivr, ROOM, Replies};
@@ -190,35 +190,20 @@ async fn conference_callout(
     out.heading(&format!(
         "Call 2: a conference callout from {APP_NUMBER} to {CALLEE}, with ACE and DiCE"
     ));
-    let request = types::CalloutRequest::ConferenceCallout {
-        conference_callout: types::ConferenceCallout {
-            cli: Some(APP_NUMBER.into()),
-            conference_dtmf_options: None,
-            conference_id: ROOM.into(),
-            custom: Some("acme-demo".into()),
-            destination: types::Destination {
-                type_: types::DestinationType::Number,
-                endpoint: CALLEE.into(),
-            },
-            domain: None,
-            dtmf: None,
-            enable_ace: Some(true),
-            enable_dice: Some(true),
-            enable_pie: None,
-            greeting: None,
-            locale: None,
-            max_duration: None,
-            moh_class: None,
-        },
-    };
+    let callout = ConferenceCallout::to(CALLEE, ROOM)
+        .cli(APP_NUMBER)
+        .custom("acme-demo")
+        .ace(true)
+        .dice(true);
     let id = client
-        .create_callout(request)
+        .callout(callout)
         .await
-        .map_err(|e| client_error("the conference callout".into(), e))?;
+        .map_err(|e| client_error("the conference callout".into(), e))?
+        .into_string();
     let short = short_id(&id);
     out.event(
         "REST",
-        &format!("create_callout (conferenceCallout to {CALLEE}): call {short}"),
+        &format!("callout (conferenceCallout to {CALLEE}): call {short}"),
         None,
     );
     expect_event(emulator, &id, "ace").await?;

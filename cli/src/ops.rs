@@ -4,9 +4,12 @@ use std::io::Read;
 use std::time::Duration;
 
 use serde_json::json;
-use sinch_voice::svaml::{AceResponse, CallUpdate, IceResponse, PieResponse, Svaml, SvamlError};
+use sinch_voice::svaml::{
+    AceResponse, CallUpdate, IceResponse, LegUpdate, PieResponse, Svaml, SvamlError,
+};
 use sinch_voice::{
-    AuthMode, Client, Credentials, CustomCallout, KEY_VAR, Region, SECRET_VAR, types,
+    AssignNumbers, AuthMode, CallLeg, CallbackUrls, Client, ConferenceCallout, Credentials,
+    CustomCallout, KEY_VAR, Region, SECRET_VAR, TtsCallout, UnassignNumber,
 };
 
 use crate::cli::{
@@ -154,7 +157,8 @@ enum Job {
     Callout(CalloutOp),
     Custom(Box<CustomCallout<'static>>),
     Call(CallOp),
-    CallUpdate(String, Option<types::CallLeg>, CallUpdate<'static>),
+    CallUpdate(String, CallUpdate<'static>),
+    LegUpdate(String, CallLeg, LegUpdate<'static>),
     Conference(ConferenceOp),
     Numbers(NumbersOp),
     Callbacks(CallbacksOp),
@@ -179,16 +183,16 @@ fn prepare(command: Command) -> Result<Job, Failure> {
         Command::Callout(op) => Job::Callout(op),
         Command::Call(CallOp::Update { id, svaml }) => {
             let update: CallUpdate<'static> = read_svaml(&svaml)?;
-            Job::CallUpdate(id, None, update)
+            Job::CallUpdate(id, update)
         }
         Command::Call(CallOp::Leg { id, leg, svaml }) => {
-            let update: CallUpdate<'static> = read_svaml(&svaml)?;
+            let update: LegUpdate<'static> = read_svaml(&svaml)?;
             let leg = match leg {
-                LegArg::Caller => types::CallLeg::Caller,
-                LegArg::Callee => types::CallLeg::Callee,
-                LegArg::Both => types::CallLeg::Both,
+                LegArg::Caller => CallLeg::Caller,
+                LegArg::Callee => CallLeg::Callee,
+                LegArg::Both => CallLeg::Both,
             };
-            Job::CallUpdate(id, Some(leg), update)
+            Job::LegUpdate(id, leg, update)
         }
         Command::Call(op) => Job::Call(op),
         Command::Conference(op) => Job::Conference(op),
@@ -222,76 +226,33 @@ fn call_id(json: bool, id: String) {
     }
 }
 
-fn destination(to: &str) -> types::Destination {
-    types::Destination {
-        type_: types::DestinationType::Number,
-        endpoint: to.to_string(),
-    }
-}
-
 async fn execute(json: bool, client: &Client, job: Job) -> Result<(), Failure> {
     match job {
         Job::Callout(CalloutOp::Tts {
             to,
             cli,
             text,
-            locale: None,
-        }) => call_id(json, client.tts_callout(&to, &cli, &text).await?),
-        Job::Callout(CalloutOp::Tts {
-            to,
-            cli,
-            text,
-            locale: Some(locale),
+            locale,
         }) => {
-            let request = types::CalloutRequest::TtsCallout {
-                tts_callout: types::TtsCallout {
-                    destination: destination(&to),
-                    cli: Some(cli),
-                    text: Some(text),
-                    custom: None,
-                    domain: None,
-                    dtmf: None,
-                    enable_ace: None,
-                    enable_dice: None,
-                    enable_pie: None,
-                    locale: Some(locale),
-                    prompts: None,
-                },
-            };
-            call_id(json, client.create_callout(request).await?)
+            let mut callout = TtsCallout::to(to).cli(cli).text(text);
+            if let Some(locale) = locale {
+                callout = callout.locale(locale);
+            }
+            call_id(json, client.callout(callout).await?.into_string())
         }
         Job::Callout(CalloutOp::Conference {
             to,
             conference_id,
-            cli: None,
-        }) => call_id(json, client.conference_callout(&to, &conference_id).await?),
-        Job::Callout(CalloutOp::Conference {
-            to,
-            conference_id,
-            cli: Some(cli),
+            cli,
         }) => {
-            let request = types::CalloutRequest::ConferenceCallout {
-                conference_callout: types::ConferenceCallout {
-                    destination: destination(&to),
-                    conference_id,
-                    cli: Some(cli),
-                    conference_dtmf_options: None,
-                    custom: None,
-                    domain: None,
-                    dtmf: None,
-                    enable_ace: None,
-                    enable_dice: None,
-                    enable_pie: None,
-                    greeting: None,
-                    locale: None,
-                    max_duration: None,
-                    moh_class: None,
-                },
-            };
-            call_id(json, client.create_callout(request).await?)
+            let mut callout = ConferenceCallout::to(to, conference_id);
+            if let Some(cli) = cli {
+                callout = callout.cli(cli);
+            }
+            call_id(json, client.callout(callout).await?.into_string())
         }
         Job::Callout(CalloutOp::Custom { .. }) => unreachable!("prepared as Job::Custom"),
-        Job::Custom(callout) => call_id(json, client.custom_callout(&callout).await?),
+        Job::Custom(callout) => call_id(json, client.callout(*callout).await?.into_string()),
         Job::Call(CallOp::Get { id }) => {
             let call = client.get_call(&id).await?;
             if json {
@@ -311,11 +272,11 @@ async fn execute(json: bool, client: &Client, job: Job) -> Result<(), Failure> {
         Job::Call(CallOp::Update { .. } | CallOp::Leg { .. }) => {
             unreachable!("prepared as Job::CallUpdate")
         }
-        Job::CallUpdate(id, None, update) => {
+        Job::CallUpdate(id, update) => {
             client.update_call(&id, &update).await?;
             done(json, format!("call {id}: updated"));
         }
-        Job::CallUpdate(id, Some(leg), update) => {
+        Job::LegUpdate(id, leg, update) => {
             client.manage_call_leg(&id, leg, &update).await?;
             done(json, format!("call {id}: {leg} leg updated"));
         }
@@ -329,15 +290,10 @@ async fn execute(json: bool, client: &Client, job: Job) -> Result<(), Failure> {
                     .numbers
                     .iter()
                     .map(|n| {
-                        let capability = n
-                            .capability
-                            .as_ref()
-                            .and_then(|c| serde_json::to_value(c).ok())
-                            .map(|v| v.as_str().map(str::to_string).unwrap_or(v.to_string()));
                         vec![
                             print::opt(n.number.as_deref()),
-                            print::opt(n.applicationkey.as_deref()),
-                            print::opt(capability.as_deref()),
+                            print::opt(n.application_key.as_deref()),
+                            print::opt(n.capability.as_ref().map(|c| c.as_str())),
                         ]
                     })
                     .collect();
@@ -346,22 +302,12 @@ async fn execute(json: bool, client: &Client, job: Job) -> Result<(), Failure> {
         }
         Job::Numbers(NumbersOp::Assign { numbers }) => {
             let count = numbers.len();
-            client
-                .assign_numbers(types::AssignNumbersRequest {
-                    applicationkey: None,
-                    capability: None,
-                    numbers,
-                })
-                .await?;
+            client.assign_numbers(AssignNumbers::new(numbers)).await?;
             done(json, format!("assigned {count} number(s)"));
         }
         Job::Numbers(NumbersOp::Unassign { number }) => {
             client
-                .unassign_number(types::UnassignNumberRequest {
-                    applicationkey: None,
-                    capability: None,
-                    number: number.clone(),
-                })
+                .unassign_number(UnassignNumber::new(number.as_str()))
                 .await?;
             done(json, format!("unassigned {number}"));
         }
@@ -370,39 +316,30 @@ async fn execute(json: bool, client: &Client, job: Job) -> Result<(), Failure> {
             if json {
                 print::json(&callbacks);
             } else {
-                let url = callbacks.url.as_ref();
                 print::table(
                     &["URL", "VALUE"],
                     &[
-                        vec![
-                            "primary".into(),
-                            print::opt(url.and_then(|u| u.primary.as_deref())),
-                        ],
-                        vec![
-                            "fallback".into(),
-                            print::opt(url.and_then(|u| u.fallback.as_deref())),
-                        ],
+                        vec!["primary".into(), print::opt(callbacks.primary_url())],
+                        vec!["fallback".into(), print::opt(callbacks.fallback_url())],
                     ],
                 );
             }
         }
         Job::Callbacks(CallbacksOp::Set { primary, fallback }) => {
-            client
-                .update_callback_urls(types::ApplicationCallbacks {
-                    url: Some(types::ApplicationCallbacksUrl {
-                        primary: Some(primary),
-                        fallback,
-                    }),
-                })
-                .await?;
+            let mut urls = CallbackUrls::primary(primary);
+            if let Some(fallback) = fallback {
+                urls = urls.fallback(fallback);
+            }
+            client.update_callback_urls(urls).await?;
             done(json, "callback URLs updated".into());
         }
         Job::Number(NumberOp::Query { number }) => {
-            let answer = client.query_number(&number).await?;
+            // Printed in the API's own shape (`{"number": {...}}`), as before.
+            let answer = json!({ "number": client.query_number(&number).await? });
             if json {
                 print::json(&answer);
             } else {
-                print::fields(&serde_json::to_value(&answer).unwrap_or_default());
+                print::fields(&answer);
             }
         }
     }
@@ -410,7 +347,12 @@ async fn execute(json: bool, client: &Client, job: Job) -> Result<(), Failure> {
 }
 
 async fn conference(json: bool, client: &Client, op: ConferenceOp) -> Result<(), Failure> {
-    use types::ManageParticipantRequestCommand as C;
+    enum ParticipantAction {
+        Mute,
+        Unmute,
+        Hold,
+        Resume,
+    }
     let (participant, command, verb) = match op {
         ConferenceOp::Get { id } => {
             let info = client.get_conference(&id).await?;
@@ -449,18 +391,18 @@ async fn conference(json: bool, client: &Client, op: ConferenceOp) -> Result<(),
             done(json, format!("conference {id}: {call_id} kicked"));
             return Ok(());
         }
-        ConferenceOp::Mute(p) => (p, C::Mute, "muted"),
-        ConferenceOp::Unmute(p) => (p, C::Unmute, "unmuted"),
-        ConferenceOp::Hold(p) => (p, C::Onhold, "on hold"),
-        ConferenceOp::Resume(p) => (p, C::Resume, "resumed"),
+        ConferenceOp::Mute(p) => (p, ParticipantAction::Mute, "muted"),
+        ConferenceOp::Unmute(p) => (p, ParticipantAction::Unmute, "unmuted"),
+        ConferenceOp::Hold(p) => (p, ParticipantAction::Hold, "on hold"),
+        ConferenceOp::Resume(p) => (p, ParticipantAction::Resume, "resumed"),
     };
-    client
-        .manage_participant(
-            &participant.id,
-            &participant.call_id,
-            types::ManageParticipantRequest { command, moh: None },
-        )
-        .await?;
+    let (room, call) = (participant.id.as_str(), participant.call_id.as_str());
+    match command {
+        ParticipantAction::Mute => client.mute_participant(room, call).await?,
+        ParticipantAction::Unmute => client.unmute_participant(room, call).await?,
+        ParticipantAction::Hold => client.hold_participant(room, call, None).await?,
+        ParticipantAction::Resume => client.resume_participant(room, call).await?,
+    }
     done(
         json,
         format!(

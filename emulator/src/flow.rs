@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use sinch_voice::raw::types;
 use sinch_voice::signing::{SigningInput, format_timestamp, sign};
-use sinch_voice::types;
 use tokio::sync::mpsc;
 
 use crate::Shared;
@@ -122,7 +122,7 @@ pub(crate) fn start_callout(
     request: types::CalloutRequest,
 ) -> Result<String, ApiError> {
     let bad = |m: &str| ApiError::new(axum::http::StatusCode::BAD_REQUEST, 40002, m.to_string());
-    let (to, cli, custom, options) = match request {
+    let (to, kind, cli, custom, options) = match request {
         types::CalloutRequest::TtsCallout { tts_callout: c } => {
             let text = c
                 .text
@@ -131,6 +131,7 @@ pub(crate) fn start_callout(
                 .ok_or_else(|| bad("TTS callout information missing: text"))?;
             (
                 c.destination.endpoint,
+                Some(c.destination.type_),
                 c.cli.unwrap_or_default(),
                 c.custom.unwrap_or_default(),
                 Options {
@@ -145,6 +146,7 @@ pub(crate) fn start_callout(
             conference_callout: c,
         } => (
             c.destination.endpoint,
+            Some(c.destination.type_),
             c.cli.unwrap_or_default(),
             c.custom.unwrap_or_default(),
             Options {
@@ -155,9 +157,11 @@ pub(crate) fn start_callout(
             },
         ),
         types::CalloutRequest::CustomCallout { custom_callout: c } => {
+            let kind = c.destination.as_ref().map(|d| d.type_);
             let to = c.destination.map(|d| d.endpoint).unwrap_or_default();
             (
                 to,
+                kind,
                 c.cli.unwrap_or_default(),
                 c.custom.unwrap_or_default(),
                 Options {
@@ -171,15 +175,15 @@ pub(crate) fn start_callout(
             )
         }
     };
-    if !to.is_empty()
-        && !to.starts_with('+')
-        && !to.contains('@')
-        && !to.chars().any(|c| c.is_ascii_alphabetic())
+    // Only number destinations are phone numbers (a username may well be all digits).
+    if kind == Some(types::DestinationType::Number)
+        && let Err(e) = sinch_voice::E164::check(&to)
     {
+        let code = if to.starts_with('+') { 40001 } else { 40005 };
         return Err(ApiError::new(
             axum::http::StatusCode::BAD_REQUEST,
-            40005,
-            format!("Number {to:?} is missing the leading +"),
+            code,
+            format!("Invalid destination: {e}"),
         ));
     }
     let (id, input) = new_call(shared, &cli, &to, "number", custom);

@@ -8,8 +8,8 @@ use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+use sinch_voice::raw::types;
 use sinch_voice::svaml::CallUpdate;
-use sinch_voice::types;
 
 use crate::Shared;
 use crate::flow;
@@ -441,12 +441,13 @@ fn assign_numbers(shared: &Arc<Shared>, body: &Bytes) -> Result<Response, ApiErr
         .unwrap_or_else(|| "voice".into());
     let mut state = shared.lock();
     for number in &request.numbers {
-        if !number.starts_with('+') {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                40005,
-                format!("Number {number:?} is missing the leading +"),
-            ));
+        if let Err(e) = sinch_voice::E164::check(number) {
+            let code = if number.starts_with('+') {
+                40001
+            } else {
+                40005
+            };
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, code, e.to_string()));
         }
         if !state.numbers.iter().any(|n| &n.number == number) {
             return Err(ApiError::bad_request(format!(
@@ -519,13 +520,12 @@ fn set_callbacks(shared: &Arc<Shared>, key: &str, body: &Bytes) -> Result<Respon
 }
 
 fn query_number(number: &str) -> Result<Response, ApiError> {
-    let compact: String = number.chars().filter(|c| !c.is_whitespace()).collect();
-    let digits = compact.trim_start_matches('+');
-    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+    if let Err(e) = sinch_voice::E164::check(number) {
         return Err(ApiError::bad_request(format!(
-            "Invalid parameter `number`: {number:?} is not a phone number"
+            "Invalid parameter `number`: {e}"
         )));
     }
+    let digits = &number[1..];
     let country = [
         ("46", "SE"),
         ("44", "GB"),

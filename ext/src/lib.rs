@@ -29,13 +29,19 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The generated request and response types are re-exported as [`types`]; the whole raw
-//! client is [`raw`].
+//! The raw generated client is [`raw`], for what this crate does not wrap; nothing on the
+//! path of an ordinary request needs it.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod callbacks;
-mod callout;
+mod callouts;
+mod calls;
 mod client;
 mod clock;
+mod conferences;
+mod configuration;
 mod credentials;
 mod error;
 mod region;
@@ -43,17 +49,27 @@ mod retry;
 pub mod signing;
 pub mod svaml;
 mod transport;
+pub mod values;
+mod wire;
 
-pub use callout::{CalloutReply, CustomCallout};
-pub use client::{
-    CallHandle, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, REGION_VAR, USER_AGENT,
-};
+pub use callouts::{Callout, CalloutReply, ConferenceCallout, CustomCallout, TtsCallout};
+pub use calls::{CallHandle, CallInformation, CallLeg};
+pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, REGION_VAR, USER_AGENT};
 pub use clock::{Clock, SystemClock};
+pub use conferences::{ConferenceInfo, Participant};
+pub use configuration::{
+    AssignNumbers, CallbackUrls, MAX_NUMBERS_PER_ASSIGN, NumberInfo, NumberList, OwnedNumber,
+    UnassignNumber,
+};
 pub use credentials::{Credentials, KEY_VAR, SECRET_VAR};
 pub use error::{ApiError, Error, ErrorCode};
 pub use region::{CONFIGURATION_URL, Region, UnknownRegion};
 pub use retry::{BudgetSettings, RetryPolicy};
 pub use transport::AuthMode;
+pub use values::{
+    CallEndReason, CallHeader, CallId, CallResult, CallStatus, Capability, ConferenceId,
+    Destination, DestinationType, Domain, Dtmf, E164, MusicOnHold, NumberType, Price, ValueError,
+};
 
 /// Makes ring the process-wide rustls crypto provider, unless one is installed already.
 ///
@@ -68,9 +84,6 @@ pub fn install_tls_provider() {
         let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
-
-/// The generated request and response types.
-pub use sinch_voice_raw::types;
 
 /// The raw generated client, for what this crate does not wrap.
 pub use sinch_voice_raw as raw;

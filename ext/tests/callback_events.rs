@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{TimeZone, Utc};
 use sinch_voice::callbacks::{
-    AmdReason, AmdStatus, CallResult, CallbackEvent, DiceReason, Domain, InputMethod,
-    MenuResultType, NotifyType, ParseError, PartyType, Timestamp,
+    AmdReason, AmdStatus, CallEndReason, CallResult, CallbackEvent, DestinationType, Domain,
+    InputMethod, MenuResultType, NotifyType, ParseError, Timestamp,
 };
 
 // ------------------------------------------------------------------ helpers
@@ -143,7 +143,7 @@ fn check_fixture(stem: &str, event: &CallbackEvent<'_>) {
                 )
             );
             let to = e.to.as_ref().expect("to");
-            assert_eq!(to.kind, PartyType::Did);
+            assert_eq!(to.kind, Some(DestinationType::Did));
             assert_eq!(to.endpoint, "+46812345678");
             assert_eq!(e.domain, Some(Domain::Pstn));
             // Upper case on the wire.
@@ -166,7 +166,7 @@ fn check_fixture(stem: &str, event: &CallbackEvent<'_>) {
                 Some(r#"{"orderId":"A-1042","tier":"gold"}"#)
             );
             let to = e.to.as_ref().expect("to");
-            assert_eq!(to.kind, PartyType::Number);
+            assert_eq!(to.kind, Some(DestinationType::Number));
             assert_eq!(to.endpoint, "+14045005000");
             assert_eq!(e.domain, Some(Domain::Pstn));
             assert_eq!(e.origination_type, Some(Domain::Mxp));
@@ -193,7 +193,7 @@ fn check_fixture(stem: &str, event: &CallbackEvent<'_>) {
             assert_eq!(e.callid, "91d5e0b4-2c7a-4f38-a6e9-5b0c8d7e6f1a");
             assert_eq!(e.timestamp, at(2025, 3, 14, 10, 15, 40));
             let to = e.to.as_ref().expect("to");
-            assert_eq!(to.kind, PartyType::Username);
+            assert_eq!(to.kind, Some(DestinationType::Username));
             assert_eq!(to.endpoint, "bob");
             assert_eq!(e.domain, Some(Domain::Mxp));
             assert_eq!(e.origination_type, Some(Domain::Mxp));
@@ -226,7 +226,7 @@ fn check_fixture(stem: &str, event: &CallbackEvent<'_>) {
         ("dice_answered", CallbackEvent::Dice(e)) => {
             assert_eq!(e.callid, "b7e6c1d2a9f04e3c8d5b2a1f0e9d8c7b");
             assert_eq!(e.timestamp, at(2025, 3, 14, 9, 31, 44));
-            assert_eq!(e.reason, Some(DiceReason::CalleeHangup));
+            assert_eq!(e.reason, Some(CallEndReason::CalleeHangup));
             assert_eq!(e.result, Some(CallResult::Answered));
             let debit = e.debit.as_ref().expect("debit");
             assert_eq!(text(&debit.currency_id), Some("EUR"));
@@ -235,7 +235,7 @@ fn check_fixture(stem: &str, event: &CallbackEvent<'_>) {
             assert_eq!(text(&rate.currency_id), Some("EUR"));
             assert_eq!(rate.amount, Some(0.0095));
             let to = e.to.as_ref().expect("to");
-            assert_eq!(to.kind, PartyType::Number);
+            assert_eq!(to.kind, Some(DestinationType::Number));
             assert_eq!(to.endpoint, "+46709876543");
             assert_eq!(e.duration, Some(279));
             assert_eq!(text(&e.from), Some("46701234567"));
@@ -244,7 +244,7 @@ fn check_fixture(stem: &str, event: &CallbackEvent<'_>) {
         ("dice_no_answer", CallbackEvent::Dice(e)) => {
             assert_eq!(e.callid, "4f1e2d3c-b5a6-4798-8a9b-0c1d2e3f4a5b");
             assert_eq!(e.timestamp, at(2025, 3, 14, 11, 1, 2));
-            assert_eq!(e.reason, Some(DiceReason::Timeout));
+            assert_eq!(e.reason, Some(CallEndReason::Timeout));
             assert_eq!(e.result, Some(CallResult::NoAnswer));
             let debit = e.debit.as_ref().expect("debit");
             assert_eq!(text(&debit.currency_id), Some("USD"));
@@ -406,12 +406,12 @@ fn unknown_enum_values_are_kept() {
     };
     assert_eq!(
         dice.reason,
-        Some(DiceReason::Unknown("SOMETHINGNEW".to_string()))
+        Some(CallEndReason::Unknown("SOMETHINGNEW".to_string()))
     );
     assert_eq!(dice.result, Some(CallResult::Unknown("MAYBE".to_string())));
     assert_eq!(
         dice.to.unwrap().kind,
-        PartyType::Unknown("whatsapp".to_string())
+        Some(DestinationType::Unknown("whatsapp".to_string()))
     );
 
     let body = br#"{"event":"notify","callid":"c","type":"something_else",
@@ -460,13 +460,13 @@ fn enums_are_read_in_any_case() {
     };
     assert_eq!(ice.domain, Some(Domain::Pstn));
     assert_eq!(ice.origination_type, Some(Domain::Mxp));
-    assert_eq!(ice.to.unwrap().kind, PartyType::Username);
+    assert_eq!(ice.to.unwrap().kind, Some(DestinationType::Username));
 
     let body = br#"{"event":"dice","callid":"c","reason":"calleeHangup","result":"answered"}"#;
     let CallbackEvent::Dice(dice) = parse_both(body) else {
         panic!("a DiCE")
     };
-    assert_eq!(dice.reason, Some(DiceReason::CalleeHangup));
+    assert_eq!(dice.reason, Some(CallEndReason::CalleeHangup));
     assert_eq!(dice.result, Some(CallResult::Answered));
 }
 

@@ -285,14 +285,20 @@ fn conference_id_of_65_characters() {
             .build(),
     );
     expect_issue(&err, "action.conferenceId", &["64"]);
-    // 64 characters (not bytes) is fine
-    let ok = "é".repeat(64);
+    // 64 characters is fine; anything a REST path would have to escape is not, so every
+    // room joined here can be read with get_conference.
     assert!(
         AceResponse::builder()
-            .connect_conf(ConnectConf::room(ok))
+            .connect_conf(ConnectConf::room("r".repeat(64)))
             .build()
             .is_ok()
     );
+    let err = reject_built(
+        AceResponse::builder()
+            .connect_conf(ConnectConf::room("é"))
+            .build(),
+    );
+    expect_issue(&err, "action.conferenceId", &["letters, digits"]);
 }
 
 #[test]

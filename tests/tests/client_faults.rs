@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use sinch_voice::{BudgetSettings, Client, Credentials, Error, RetryPolicy};
+use sinch_voice::{BudgetSettings, CallId, Client, Credentials, Error, RetryPolicy};
 use tokio::net::{TcpListener, TcpStream};
 
 // ---------------------------------------------------------------------------------------
@@ -196,7 +196,7 @@ async fn refused_url() -> String {
     url
 }
 
-async fn tts_callout(client: &Client) -> Result<String, Error> {
+async fn tts_callout(client: &Client) -> Result<CallId, Error> {
     client
         .tts_callout("+46701234567", "+14045001000", "hi")
         .await

@@ -23,8 +23,11 @@ use base64::engine::general_purpose::STANDARD;
 use hmac::{KeyInit, Mac};
 use md5::{Digest, Md5};
 use serde_json::{Value, json};
-use sinch_voice::svaml::CallUpdate;
-use sinch_voice::{AuthMode, Client, ClientBuilder, Credentials, Error, RetryPolicy, types};
+use sinch_voice::svaml::{CallUpdate, ConnectPstn, IceResponse, LegUpdate};
+use sinch_voice::{
+    AssignNumbers, AuthMode, CallLeg, CallbackUrls, Capability, Client, ClientBuilder, Credentials,
+    CustomCallout, Error, MusicOnHold, RetryPolicy, UnassignNumber,
+};
 
 // ---------------------------------------------------------------------------------------
 // Test data.
@@ -372,7 +375,7 @@ fn operations() -> Vec<Expected> {
     let callbacks = format!("/v1/configuration/callbacks/applications/{APP_KEY}");
     vec![
         e(
-            "create_callout",
+            "callout",
             Calling,
             Method::POST,
             "/calling/v1/callouts",
@@ -410,7 +413,7 @@ fn operations() -> Vec<Expected> {
             false,
         ),
         e(
-            "manage_participant",
+            "hold_participant",
             Calling,
             Method::PATCH,
             &participant,
@@ -476,24 +479,24 @@ fn svaml() -> CallUpdate<'static> {
         .unwrap()
 }
 
+/// A manage-call-leg body: prompts only (no action is allowed on one leg).
+fn leg_svaml() -> LegUpdate<'static> {
+    LegUpdate::builder()
+        .say("Goodbye, ça va ✓", "en-US")
+        .build()
+        .unwrap()
+}
+
 /// Runs one operation of `Client` by name, checking what a success returns.
 async fn invoke(client: &Client, name: &str) -> Result<(), Error> {
     match name {
-        "create_callout" => {
-            let request = types::CalloutRequest::CustomCallout {
-                custom_callout: types::CustomCallout::builder()
-                    .cli(Some(CLI.to_string()))
-                    .destination(Some(types::Destination {
-                        type_: types::DestinationType::Number,
-                        endpoint: NUMBER.to_string(),
-                    }))
-                    .ice(Some(
-                        r#"{"action":{"name":"connectPstn","number":"+46708168731"}}"#.into(),
-                    ))
-                    .try_into()
-                    .unwrap(),
-            };
-            assert_eq!(client.create_callout(request).await?, CALLOUT_ID);
+        "callout" => {
+            let ice = IceResponse::builder()
+                .connect_pstn(ConnectPstn::to(NUMBER))
+                .build()
+                .unwrap();
+            let callout = CustomCallout::with_ice(ice).cli(CLI).to(NUMBER);
+            assert_eq!(client.callout(callout).await?, CALLOUT_ID);
         }
         "tts_callout" => {
             let id = client
@@ -514,7 +517,7 @@ async fn invoke(client: &Client, name: &str) -> Result<(), Error> {
         "update_call" => client.update_call(CALL_ID, &svaml()).await?,
         "manage_call_leg" => {
             client
-                .manage_call_leg(CALL_ID, types::CallLeg::Callee, &svaml())
+                .manage_call_leg(CALL_ID, CallLeg::Callee, &leg_svaml())
                 .await?
         }
         "get_conference" => {
@@ -522,16 +525,9 @@ async fn invoke(client: &Client, name: &str) -> Result<(), Error> {
             assert_eq!(info.participants.len(), 1);
         }
         "kick_all_from_conference" => client.kick_all_from_conference(CONFERENCE).await?,
-        "manage_participant" => {
+        "hold_participant" => {
             client
-                .manage_participant(
-                    CONFERENCE,
-                    CALL_ID,
-                    types::ManageParticipantRequest {
-                        command: types::ManageParticipantRequestCommand::Onhold,
-                        moh: Some(types::MusicOnHold::Music2),
-                    },
-                )
+                .hold_participant(CONFERENCE, CALL_ID, Some(MusicOnHold::Music2))
                 .await?
         }
         "kick_participant" => client.kick_participant(CONFERENCE, CALL_ID).await?,
@@ -541,42 +537,34 @@ async fn invoke(client: &Client, name: &str) -> Result<(), Error> {
         }
         "assign_numbers" => {
             client
-                .assign_numbers(types::AssignNumbersRequest {
-                    applicationkey: Some(APP_KEY.into()),
-                    capability: Some(types::Capability::Voice),
-                    numbers: vec![NUMBER.into()],
-                })
+                .assign_numbers(
+                    AssignNumbers::new([NUMBER])
+                        .application_key(APP_KEY)
+                        .capability(Capability::Voice),
+                )
                 .await?
         }
         "unassign_number" => {
             client
-                .unassign_number(types::UnassignNumberRequest {
-                    applicationkey: Some(APP_KEY.into()),
-                    capability: Some(types::Capability::Voice),
-                    number: NUMBER.into(),
-                })
+                .unassign_number(
+                    UnassignNumber::new(NUMBER)
+                        .application_key(APP_KEY)
+                        .capability(Capability::Voice),
+                )
                 .await?
         }
         "get_callback_urls" => {
             let callbacks = client.get_callback_urls().await?;
-            assert_eq!(
-                callbacks.url.and_then(|u| u.primary).as_deref(),
-                Some("https://example.com/cb")
-            );
+            assert_eq!(callbacks.primary_url(), Some("https://example.com/cb"));
         }
         "update_callback_urls" => {
             client
-                .update_callback_urls(types::ApplicationCallbacks {
-                    url: Some(types::ApplicationCallbacksUrl {
-                        primary: Some("https://example.com/cb".into()),
-                        fallback: None,
-                    }),
-                })
+                .update_callback_urls(CallbackUrls::primary("https://example.com/cb"))
                 .await?
         }
         "query_number" => {
             let answer = client.query_number(NUMBER).await?;
-            assert!(answer.number.is_some());
+            assert_eq!(answer.normalized_number.as_deref(), Some(NUMBER));
         }
         other => panic!("no such operation {other}"),
     }
@@ -842,7 +830,7 @@ async fn call_at_uses_the_configured_calling_origin() {
     assert_eq!(call.call_id.as_deref(), Some(CALL_ID));
     handle.update(&svaml()).await.unwrap();
     handle
-        .manage_leg(types::CallLeg::Caller, &svaml())
+        .manage_leg(CallLeg::Caller, &leg_svaml())
         .await
         .unwrap();
 
@@ -989,22 +977,27 @@ async fn invalid_input_names_the_field_and_sends_nothing() {
     );
     assert_invalid_input(
         client.conference_callout(NUMBER, "my conference").await,
-        "conference_id",
+        "conferenceCallout.conferenceId",
     );
     assert_invalid_input(client.kick_participant(CONFERENCE, "../x").await, "call_id");
     assert_invalid_input(client.get_call("").await, "call_id");
     assert_invalid_input(client.get_call("abc?x=1").await, "call_id");
-    assert_invalid_input(client.tts_callout("46708168731", CLI, "hi").await, "to");
-    assert_invalid_input(client.tts_callout(NUMBER, "14045001000", "hi").await, "cli");
-    assert_invalid_input(client.tts_callout(NUMBER, CLI, "  ").await, "text");
+    assert_invalid_input(
+        client.tts_callout("46708168731", CLI, "hi").await,
+        "ttsCallout.destination.endpoint",
+    );
+    assert_invalid_input(
+        client.tts_callout(NUMBER, "14045001000", "hi").await,
+        "ttsCallout.cli",
+    );
+    assert_invalid_input(
+        client.tts_callout(NUMBER, CLI, "  ").await,
+        "ttsCallout.text",
+    );
     assert_invalid_input(client.query_number("abc").await, "number");
     assert_invalid_input(
         client
-            .assign_numbers(types::AssignNumbersRequest {
-                applicationkey: None,
-                capability: None,
-                numbers: vec![],
-            })
+            .assign_numbers(AssignNumbers::new(Vec::<&str>::new()))
             .await,
         "numbers",
     );

@@ -25,9 +25,14 @@ use sinch_voice::callbacks::{
 };
 use sinch_voice::signing::{format_timestamp, sign_http_request};
 use sinch_voice::svaml::{
-    AceResponse, CallUpdate, ConnectConf, IceResponse, Menu, PieResponse, Prompt, RunMenu,
+    AceResponse, CallUpdate, ConnectConf, IceResponse, LegUpdate, Menu, PieResponse, Prompt,
+    RunMenu,
 };
-use sinch_voice::{AuthMode, Client, Credentials, CustomCallout, Error, RetryPolicy, types};
+use sinch_voice::{
+    AssignNumbers, AuthMode, CallLeg, CallbackUrls, Capability, Client, ConferenceCallout,
+    ConferenceInfo, Credentials, CustomCallout, Error, NumberList, RetryPolicy, TtsCallout,
+    UnassignNumber,
+};
 use sinch_voice_emulator::{CallSnapshot, Config, Emulator, EmulatorHandle};
 
 // ---------------------------------------------------------------------------------------
@@ -559,15 +564,12 @@ async fn all_operations(auth: AuthMode) {
 
     // custom callout: connected and left alone, so it stays up until updated.
     let custom = client
-        .custom_callout(&CustomCallout {
-            cli: Some(OUR_OTHER_NUMBER.into()),
-            destination: Some(types::Destination {
-                type_: types::DestinationType::Number,
-                endpoint: CALLER.into(),
-            }),
-            custom: Some("ops".into()),
-            ..CustomCallout::default()
-        })
+        .callout(
+            CustomCallout::new()
+                .cli(OUR_OTHER_NUMBER)
+                .to(CALLER)
+                .custom("ops"),
+        )
         .await
         .expect("custom callout");
     assert_ne!(custom, tts);
@@ -579,12 +581,12 @@ async fn all_operations(auth: AuthMode) {
     assert_eq!(info.custom.as_deref(), Some("ops"));
 
     // manage_call_leg: instructions only, the call goes on.
-    let leg_say = CallUpdate::builder()
+    let leg_say = LegUpdate::builder()
         .say("Just for you.", "en-US")
         .build()
         .unwrap();
     client
-        .manage_call_leg(&custom, types::CallLeg::Callee, &leg_say)
+        .manage_call_leg(&custom, CallLeg::Callee, &leg_say)
         .await
         .expect("manage_call_leg");
     let snapshot = emulator
@@ -630,7 +632,7 @@ async fn all_operations(auth: AuthMode) {
     }
     let conference = client.get_conference(room).await.expect("get_conference");
     assert_eq!(conference.participants.len(), 2, "{conference:?}");
-    let participant = |info: &types::ConferenceInfo, id: &str| {
+    let participant = |info: &ConferenceInfo, id: &str| {
         info.participants
             .iter()
             .find(|p| p.id.as_deref() == Some(id))
@@ -640,16 +642,9 @@ async fn all_operations(auth: AuthMode) {
     assert_eq!(participant(&conference, &first).muted, Some(false));
 
     client
-        .manage_participant(
-            room,
-            &first,
-            types::ManageParticipantRequest {
-                command: types::ManageParticipantRequestCommand::Mute,
-                moh: None,
-            },
-        )
+        .mute_participant(room, &first)
         .await
-        .expect("manage_participant");
+        .expect("mute_participant");
     let conference = client.get_conference(room).await.expect("get_conference");
     assert_eq!(participant(&conference, &first).muted, Some(true));
     assert_eq!(participant(&conference, &second).muted, Some(false));
@@ -681,82 +676,64 @@ async fn all_operations(auth: AuthMode) {
     assert_eq!(numbers.numbers.len(), 2, "{numbers:?}");
     for n in &numbers.numbers {
         assert_eq!(
-            n.applicationkey.as_deref(),
+            n.application_key.as_deref(),
             Some(emulator.application_key())
         );
     }
     client
-        .unassign_number(types::UnassignNumberRequest {
-            number: OUR_NUMBER.into(),
-            applicationkey: None,
-            capability: None,
-        })
+        .unassign_number(UnassignNumber::new(OUR_NUMBER))
         .await
         .expect("unassign_number");
     let numbers = client.list_numbers().await.expect("list_numbers");
-    let find = |list: &types::NumberList, number: &str| {
+    let find = |list: &NumberList, number: &str| {
         list.numbers
             .iter()
             .find(|n| n.number.as_deref() == Some(number))
             .cloned()
             .unwrap_or_else(|| panic!("{number} not in {list:?}"))
     };
-    assert_eq!(find(&numbers, OUR_NUMBER).applicationkey, None);
+    assert_eq!(find(&numbers, OUR_NUMBER).application_key, None);
     assert_eq!(
-        find(&numbers, OUR_OTHER_NUMBER).applicationkey.as_deref(),
+        find(&numbers, OUR_OTHER_NUMBER).application_key.as_deref(),
         Some(emulator.application_key())
     );
     client
-        .assign_numbers(types::AssignNumbersRequest {
-            numbers: vec![OUR_NUMBER.into()],
-            applicationkey: None,
-            capability: Some(types::Capability::Voice),
-        })
+        .assign_numbers(AssignNumbers::new([OUR_NUMBER]).capability(Capability::Voice))
         .await
         .expect("assign_numbers");
     let numbers = client.list_numbers().await.expect("list_numbers");
     assert_eq!(
-        find(&numbers, OUR_NUMBER).applicationkey.as_deref(),
+        find(&numbers, OUR_NUMBER).application_key.as_deref(),
         Some(emulator.application_key())
     );
     // A number the account does not own.
     let (status, code, _) = api_error(
         client
-            .assign_numbers(types::AssignNumbersRequest {
-                numbers: vec!["+15550000000".into()],
-                applicationkey: None,
-                capability: None,
-            })
+            .assign_numbers(AssignNumbers::new(["+15550000000"]))
             .await,
     );
     assert_eq!((status, code), (400, Some(40001)));
 
     // query_number.
     let answer = client.query_number(CALLER).await.expect("query_number");
-    let number = answer.number.expect("a number item");
+    let number = answer;
     assert_eq!(number.country_id.as_deref(), Some("SE"));
     assert_eq!(number.normalized_number.as_deref(), Some(CALLER));
 
     // Callback URLs: a round trip (last, so no flow above calls them).
     let before = client.get_callback_urls().await.expect("get_callback_urls");
-    assert!(
-        before.url.as_ref().is_none_or(|u| u.primary.is_none()),
-        "{before:?}"
-    );
-    let wanted = types::ApplicationCallbacksUrl {
-        primary: Some("http://127.0.0.1:9/primary".into()),
-        fallback: Some("http://127.0.0.1:9/fallback".into()),
-    };
+    assert!(before.primary_url().is_none(), "{before:?}");
+    let wanted =
+        CallbackUrls::primary("http://127.0.0.1:9/primary").fallback("http://127.0.0.1:9/fallback");
     client
-        .update_callback_urls(types::ApplicationCallbacks {
-            url: Some(wanted.clone()),
-        })
+        .update_callback_urls(wanted.clone())
         .await
         .expect("update_callback_urls");
     let after = client.get_callback_urls().await.expect("get_callback_urls");
-    let url = after.url.expect("url");
-    assert_eq!(url.primary, wanted.primary);
-    assert_eq!(url.fallback, wanted.fallback);
+    assert_eq!(after.primary_url(), wanted.primary_url());
+    assert_eq!(after.fallback_url(), wanted.fallback_url());
+    assert_eq!(after.primary_url(), Some("http://127.0.0.1:9/primary"));
+    assert_eq!(after.fallback_url(), Some("http://127.0.0.1:9/fallback"));
 
     // Unknown call.
     let (status, code, _) = api_error(client.get_call("0123456789abcdef").await);
@@ -882,14 +859,7 @@ async fn ivr_press_1_joins_the_sales_conference() {
     assert_eq!(me.muted, Some(false));
 
     rig.client
-        .manage_participant(
-            SALES_ROOM,
-            &call,
-            types::ManageParticipantRequest {
-                command: types::ManageParticipantRequestCommand::Mute,
-                moh: None,
-            },
-        )
+        .mute_participant(SALES_ROOM, &call)
         .await
         .expect("mute");
     let conference = rig
@@ -1023,15 +993,12 @@ async fn outbound_custom_callout_ace_menu_pie_hangup() {
     let rig = Rig::start(config(), "/ivr").await;
     let call = rig
         .client
-        .custom_callout(&CustomCallout {
-            cli: Some(OUR_OTHER_NUMBER.into()),
-            destination: Some(types::Destination {
-                type_: types::DestinationType::Number,
-                endpoint: CALLER.into(),
-            }),
-            custom: Some("menu".into()),
-            ..CustomCallout::default()
-        })
+        .callout(
+            CustomCallout::new()
+                .cli(OUR_OTHER_NUMBER)
+                .to(CALLER)
+                .custom("menu"),
+        )
         .await
         .expect("custom callout");
     has_event(&rig.emulator, &call, "ace").await;
@@ -1055,30 +1022,14 @@ async fn outbound_custom_callout_ace_menu_pie_hangup() {
 async fn outbound_conference_callout_with_ace_and_dice() {
     let rig = Rig::start(config(), "/ivr").await;
     let room = "outbound-room";
-    let request = types::CalloutRequest::ConferenceCallout {
-        conference_callout: types::ConferenceCallout {
-            destination: types::Destination {
-                type_: types::DestinationType::Number,
-                endpoint: CALLER.into(),
-            },
-            conference_id: room.into(),
-            cli: Some(OUR_OTHER_NUMBER.into()),
-            conference_dtmf_options: None,
-            custom: Some("conf".into()),
-            domain: None,
-            dtmf: None,
-            enable_ace: Some(true),
-            enable_dice: Some(true),
-            enable_pie: None,
-            greeting: None,
-            locale: None,
-            max_duration: None,
-            moh_class: None,
-        },
-    };
+    let request = ConferenceCallout::to(CALLER, room)
+        .cli(OUR_OTHER_NUMBER)
+        .custom("conf")
+        .ace(true)
+        .dice(true);
     let call = rig
         .client
-        .create_callout(request)
+        .callout(request)
         .await
         .expect("conference callout");
     rig.emulator
@@ -1134,14 +1085,7 @@ async fn every_callback_is_signed_for_its_path() {
     rig.emulator.press(&inbound, "2");
     let callout = rig
         .client
-        .custom_callout(&CustomCallout {
-            destination: Some(types::Destination {
-                type_: types::DestinationType::Number,
-                endpoint: CALLER.into(),
-            }),
-            custom: Some("menu".into()),
-            ..CustomCallout::default()
-        })
+        .callout(CustomCallout::new().to(CALLER).custom("menu"))
         .await
         .expect("custom callout");
     has_event(&rig.emulator, &callout, "ace").await;
@@ -1158,7 +1102,7 @@ async fn every_callback_is_signed_for_its_path() {
     rig.assert_signed(&callout, &second);
     rig.assert_signed(&failing, &third);
     // The Verifier let through exactly what the server got on /ivr.
-    for (id, snapshot) in [(&inbound, &first), (&callout, &second)] {
+    for (id, snapshot) in [(inbound.as_str(), &first), (callout.as_str(), &second)] {
         assert_eq!(rig.seen.of(id), event_names(snapshot));
     }
 
@@ -1327,26 +1271,16 @@ async fn ice_failures_play_an_error_message() {
 
 async fn tts_with_ace(rig: &Rig) -> String {
     rig.client
-        .create_callout(types::CalloutRequest::TtsCallout {
-            tts_callout: types::TtsCallout {
-                destination: types::Destination {
-                    type_: types::DestinationType::Number,
-                    endpoint: CALLER.into(),
-                },
-                cli: Some(OUR_OTHER_NUMBER.into()),
-                text: Some("Your parcel has arrived.".into()),
-                custom: None,
-                domain: None,
-                dtmf: None,
-                enable_ace: Some(true),
-                enable_dice: Some(true),
-                enable_pie: None,
-                locale: None,
-                prompts: None,
-            },
-        })
+        .callout(
+            TtsCallout::to(CALLER)
+                .cli(OUR_OTHER_NUMBER)
+                .text("Your parcel has arrived.")
+                .ace(true)
+                .dice(true),
+        )
         .await
         .expect("tts callout")
+        .into_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

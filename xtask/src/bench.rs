@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use sinch_voice::signing::{SigningInput, format_timestamp, sign};
-use sinch_voice::{Client, Credentials, RetryPolicy};
+use sinch_voice::{Client, Credentials, Domain, RetryPolicy, TtsCallout};
 
 const FIXTURES: &str = include_str!("../data/peers-fixtures.json");
 const CASES: [&str; 5] = [
@@ -414,11 +414,10 @@ async fn callout_roundtrip(
         .retry_policy(RetryPolicy::none())
         .build()
         .map_err(|e| e.to_string())?;
-    let request: sinch_voice::types::CalloutRequest = serde_json::from_value(body)
-        .map_err(|e| format!("the fixture callout is not a CalloutRequest: {e}"))?;
+    let request = fixture_callout(&body)?;
     for _ in 0..200 {
         client
-            .create_callout(request.clone())
+            .callout(request.clone())
             .await
             .map_err(|e| e.to_string())?;
     }
@@ -444,16 +443,41 @@ async fn callout_roundtrip(
             "p99_ms": (closest.2 * 1000.0).round() / 1000.0,
             "runs_rps": rates.iter().map(|r| r.round()).collect::<Vec<_>>(),
             "server": server,
-            "note": "Client::create_callout: serialise, sign, send over keep-alive, read and decode the reply",
+            "note": "Client::callout(TtsCallout): check, serialise, sign, send over keep-alive, read and decode the reply",
         }));
     }
     Ok(())
 }
 
+/// The peers' fixture callout as the typed request a user writes.
+fn fixture_callout(body: &Value) -> Result<TtsCallout<'static>, String> {
+    let c = &body["ttsCallout"];
+    let text = |key: &str| {
+        c[key]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| format!("the fixture callout has no ttsCallout.{key}"))
+    };
+    let flag = |key: &str| c[key].as_bool().unwrap_or(false);
+    let to = c["destination"]["endpoint"]
+        .as_str()
+        .ok_or("the fixture callout has no destination")?
+        .to_string();
+    Ok(TtsCallout::to(to)
+        .cli(text("cli")?)
+        .domain(Domain::parse(&text("domain")?))
+        .custom(text("custom")?)
+        .locale(text("locale")?)
+        .text(text("text")?)
+        .ace(flag("enableAce"))
+        .dice(flag("enableDice"))
+        .pie(flag("enablePie")))
+}
+
 /// `n` callouts with `concurrency` in flight: (requests per second, p50 ms, p99 ms).
 async fn load_run(
     client: &Client,
-    request: &sinch_voice::types::CalloutRequest,
+    request: &TtsCallout<'static>,
     n: usize,
     concurrency: usize,
 ) -> Result<(f64, f64, f64), String> {
@@ -469,7 +493,7 @@ async fn load_run(
             while next.fetch_add(1, Ordering::Relaxed) < n {
                 let sent = Instant::now();
                 let call_id = client
-                    .create_callout(request.clone())
+                    .callout(request.clone())
                     .await
                     .map_err(|e| e.to_string())?;
                 black_box(call_id.len());

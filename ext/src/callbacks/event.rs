@@ -7,91 +7,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::timestamp::Timestamp;
-use crate::svaml::enums::open_enum;
+use crate::values::enums::open_enum;
+use crate::values::{CallEndReason, CallHeader, CallResult, Destination, Domain, Price};
 
 type Text<'a> = Cow<'a, str>;
-
-open_enum! {
-    /// Where a call is terminated or comes from (`domain`, `originationType`).
-    pub enum Domain {
-        /// The phone network.
-        Pstn = "pstn",
-        /// In-app (Sinch SDK clients).
-        Mxp = "mxp",
-        /// A conference.
-        Conference = "conference",
-        /// SIP.
-        Sip = "sip",
-    }
-}
-
-open_enum! {
-    /// The kind of party in `to`.
-    pub enum PartyType {
-        /// The number the caller dialled (PSTN in).
-        Did = "did",
-        /// A phone number.
-        Number = "number",
-        /// An in-app user.
-        Username = "username",
-        /// A SIP address.
-        Sip = "sip",
-        /// A conference id.
-        Conference = "conference",
-    }
-}
-
-open_enum! {
-    /// How a call ended (DiCE `result`).
-    pub enum CallResult {
-        /// Not applicable.
-        NotApplicable = "N/A",
-        /// Answered.
-        Answered = "ANSWERED",
-        /// Busy.
-        Busy = "BUSY",
-        /// Not answered.
-        NoAnswer = "NOANSWER",
-        /// Failed.
-        Failed = "FAILED",
-    }
-}
-
-open_enum! {
-    /// Why a call ended (DiCE `reason`, callbacks.md §5).
-    pub enum DiceReason {
-        /// Not applicable.
-        NotApplicable = "N/A",
-        /// The call was connected.
-        Established = "ESTABLISHED",
-        /// Another instance of the same user answered.
-        OtherPeerAnswered = "OTHERPEERANSWERED",
-        /// A timeout (dialTimeout, maxDuration).
-        Timeout = "TIMEOUT",
-        /// The caller hung up.
-        CallerHangup = "CALLERHANGUP",
-        /// The callee hung up.
-        CalleeHangup = "CALLEEHANGUP",
-        /// Blocked.
-        Blocked = "BLOCKED",
-        /// Ended by the platform (a hangup action, REST).
-        ManagerHangup = "MANAGERHANGUP",
-        /// Not enough credit.
-        NoCreditPartner = "NOCREDITPARTNER",
-        /// Client network problem.
-        ClientNetwork = "CLIENTNETWORK",
-        /// No route.
-        Congestion = "CONGESTION",
-        /// Unspecified error.
-        GeneralError = "GENERALERROR",
-        /// Cancelled.
-        Cancel = "CANCEL",
-        /// User not found.
-        UserNotFound = "USERNOTFOUND",
-        /// Your callback failed.
-        CallbackError = "CALLBACKERROR",
-    }
-}
 
 open_enum! {
     /// What a menu produced (PIE `menuResult.type`).
@@ -169,55 +88,6 @@ open_enum! {
     }
 }
 
-/// A header of a call (`{key, value}`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-pub struct CallHeader<'a> {
-    /// Header name.
-    #[serde(
-        borrow,
-        default,
-        deserialize_with = "super::borrow::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub key: Option<Text<'a>>,
-    /// Header value.
-    #[serde(
-        borrow,
-        default,
-        deserialize_with = "super::borrow::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub value: Option<Text<'a>>,
-}
-
-/// A price (`userRate`, `debit`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Price<'a> {
-    /// ISO 4217 currency, e.g. `EUR`.
-    #[serde(
-        borrow,
-        default,
-        deserialize_with = "super::borrow::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub currency_id: Option<Text<'a>>,
-    /// The amount (a float).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
-}
-
-/// A party of a call (`to`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct Party<'a> {
-    /// `did`, `number`, `username`, `sip`, `conference` (any case, open).
-    #[serde(rename = "type")]
-    pub kind: PartyType,
-    /// Number, user name, SIP URI or conference id.
-    #[serde(borrow)]
-    pub endpoint: Text<'a>,
-}
-
 /// An answering-machine detection result.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct AmdResult {
@@ -240,7 +110,7 @@ pub struct MenuResult<'a> {
     #[serde(
         borrow,
         default,
-        deserialize_with = "super::borrow::option",
+        deserialize_with = "crate::values::borrow::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub menu_id: Option<Text<'a>>,
@@ -251,7 +121,7 @@ pub struct MenuResult<'a> {
     #[serde(
         borrow,
         default,
-        deserialize_with = "super::borrow::option",
+        deserialize_with = "crate::values::borrow::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub value: Option<Text<'a>>,
@@ -311,7 +181,7 @@ event_struct! {
         pub cli: Option<Text<'a>>,
         /// Who was called.
         #[serde(skip_serializing_if = "Option::is_none")]
-        pub to: Option<Party<'a>>,
+        pub to: Option<Destination<'a>>,
         /// Where the call is to be terminated.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub domain: Option<Domain>,
@@ -351,7 +221,7 @@ event_struct! {
     pub struct DiceEvent<'a> {
         /// Why it ended.
         #[serde(skip_serializing_if = "Option::is_none")]
-        pub reason: Option<DiceReason>,
+        pub reason: Option<CallEndReason>,
         /// How it ended.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub result: Option<CallResult>,
@@ -363,7 +233,7 @@ event_struct! {
         pub user_rate: Option<Price<'a>>,
         /// The callee.
         #[serde(skip_serializing_if = "Option::is_none")]
-        pub to: Option<Party<'a>>,
+        pub to: Option<Destination<'a>>,
         /// Seconds.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub duration: Option<i64>,
@@ -454,65 +324,73 @@ impl CallbackEvent<'_> {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct RawEvent<'a> {
-    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
+    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub event: Option<Text<'a>>,
     #[serde(
         borrow,
         default,
         alias = "callId",
-        deserialize_with = "super::borrow::option"
+        deserialize_with = "crate::values::borrow::option"
     )]
     pub callid: Option<Text<'a>>,
-    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
+    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub conference_id: Option<Text<'a>>,
     #[serde(default)]
     pub version: Option<i64>,
     #[serde(default)]
     pub timestamp: Option<Timestamp>,
-    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
+    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub custom: Option<Text<'a>>,
-    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
+    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub application_key: Option<Text<'a>>,
-    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
+    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub call_resource_url: Option<Text<'a>>,
-    #[serde(borrow, default, deserialize_with = "super::borrow::object")]
+    #[serde(borrow, default, deserialize_with = "crate::values::borrow::object")]
     pub user_rate: Option<Price<'a>>,
-    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
+    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub cli: Option<Text<'a>>,
-    #[serde(borrow, default, deserialize_with = "super::borrow::object")]
-    pub to: Option<Party<'a>>,
+    #[serde(borrow, default, deserialize_with = "crate::values::borrow::object")]
+    pub to: Option<Destination<'a>>,
     #[serde(default)]
     pub domain: Option<Domain>,
     #[serde(default)]
     pub origination_type: Option<Domain>,
     #[serde(default)]
     pub duration: Option<i64>,
-    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
+    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub rdnis: Option<Text<'a>>,
-    #[serde(borrow, default, deserialize_with = "super::borrow::option_list")]
+    #[serde(
+        borrow,
+        default,
+        deserialize_with = "crate::values::borrow::option_list"
+    )]
     pub call_headers: Option<Vec<CallHeader<'a>>>,
-    #[serde(borrow, default, deserialize_with = "super::borrow::option_list")]
+    #[serde(
+        borrow,
+        default,
+        deserialize_with = "crate::values::borrow::option_list"
+    )]
     pub cookies: Option<Vec<CallHeader<'a>>>,
-    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
+    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub user: Option<Text<'a>>,
-    #[serde(default, deserialize_with = "super::borrow::object")]
+    #[serde(default, deserialize_with = "crate::values::borrow::object")]
     pub amd: Option<AmdResult>,
     #[serde(default)]
-    pub reason: Option<DiceReason>,
+    pub reason: Option<CallEndReason>,
     #[serde(default)]
     pub result: Option<CallResult>,
-    #[serde(borrow, default, deserialize_with = "super::borrow::object")]
+    #[serde(borrow, default, deserialize_with = "crate::values::borrow::object")]
     pub debit: Option<Price<'a>>,
-    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
+    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub from: Option<Text<'a>>,
-    #[serde(borrow, default, deserialize_with = "super::borrow::object")]
+    #[serde(borrow, default, deserialize_with = "crate::values::borrow::object")]
     pub menu_result: Option<MenuResult<'a>>,
     #[serde(rename = "type", default)]
     pub kind: Option<NotifyType>,
-    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
+    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub destination: Option<Text<'a>>,
     #[serde(default)]
     pub error_code: Option<i64>,
-    #[serde(borrow, default, deserialize_with = "super::borrow::option")]
+    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub error_msg: Option<Text<'a>>,
 }

@@ -18,7 +18,6 @@
 //! assert!(matches!(event, CallbackEvent::Ace(_)));
 //! ```
 
-mod borrow;
 mod event;
 mod parse;
 mod request;
@@ -29,10 +28,12 @@ mod verify;
 #[cfg(feature = "axum")]
 mod server;
 
+pub use crate::values::{
+    CallEndReason, CallHeader, CallResult, Destination, DestinationType, Domain, Price,
+};
 pub use event::{
-    AceEvent, AmdReason, AmdResult, AmdStatus, CallHeader, CallResult, CallbackEvent, DiceEvent,
-    DiceReason, Domain, IceEvent, InputMethod, MenuResult, MenuResultType, NotifyEvent, NotifyType,
-    Party, PartyType, PieEvent, Price,
+    AceEvent, AmdReason, AmdResult, AmdStatus, CallbackEvent, DiceEvent, IceEvent, InputMethod,
+    MenuResult, MenuResultType, NotifyEvent, NotifyType, PieEvent,
 };
 pub use parse::ParseError;
 pub use request::{CallbackError, signed_callback};

@@ -38,9 +38,13 @@ pub enum Ace {}
 /// The reply to a Prompt Input Event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pie {}
-/// The body of "update call" and "manage call leg" (PATCH).
+/// The body of "update call" (PATCH).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Patch {}
+
+/// The body of "manage call leg" (PATCH `/leg/{callLeg}`): prompts played on one leg.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leg {}
 
 /// Marks an action or instruction as allowed in context `C`.
 pub trait AllowedIn<C: Context> {}
@@ -89,6 +93,22 @@ context!(Patch, "PATCH", "a PATCH of a call", required: false,
                    SetCookie: SetCookie<'_>, Answer: Answer, StartRecording: StartRecording<'_>,
                    StopRecording: StopRecording]);
 
+// By hand: the macro needs at least one action, and a leg takes none (rest-api.md §4.4).
+impl sealed::Sealed for Leg {}
+impl Context for Leg {
+    const NAME: &'static str = "LEG";
+    const REPLY: &'static str = "a PATCH of a call leg";
+    const ACTION_REQUIRED: bool = false;
+    fn allows_action(_: ActionKind) -> bool {
+        false
+    }
+    fn allows_instruction(kind: InstructionKind) -> bool {
+        matches!(kind, InstructionKind::PlayFiles | InstructionKind::Say)
+    }
+}
+impl AllowedIn<Leg> for PlayFiles<'_> {}
+impl AllowedIn<Leg> for Say<'_> {}
+
 /// A validated SVAML document for context `C`: instructions in order, then one action.
 /// Made by [`SvamlBuilder::build`] or [`Svaml::parse`]; both validate.
 pub struct Svaml<'a, C: Context> {
@@ -132,8 +152,10 @@ pub type IceResponse<'a> = Svaml<'a, Ice>;
 pub type AceResponse<'a> = Svaml<'a, Ace>;
 /// The reply to a PIE.
 pub type PieResponse<'a> = Svaml<'a, Pie>;
-/// The SVAML body of update call / manage call leg.
+/// The SVAML body of update call: hangup, continue or park, after any instructions.
 pub type CallUpdate<'a> = Svaml<'a, Patch>;
+/// The SVAML body of manage call leg: `playFiles` and `say` on one leg, no action.
+pub type LegUpdate<'a> = Svaml<'a, Leg>;
 
 impl<'a, C: Context> Svaml<'a, C> {
     /// Starts a reply.

@@ -1,103 +1,6 @@
-//! Enums the platform may extend: known values are typed, anything else is kept as written
-//! (`Unknown`), parsing ignores case, and serialising emits the canonical spelling.
+//! The enums only SVAML uses; each stays open (see [`crate::values`]).
 
-use std::borrow::Cow;
-
-/// Defines an open enum: `Known` variants with their canonical wire text, plus `Unknown`.
-macro_rules! open_enum {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
-            /// A value this crate does not know yet, kept as received.
-            Unknown(String),
-        }
-
-        impl $name {
-            /// Every known value, in their canonical spelling.
-            pub const KNOWN: &'static [&'static str] = &[$($text),+];
-
-            /// The wire text: canonical for known values, as received otherwise.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( $name::$variant => $text, )+
-                    $name::Unknown(text) => text,
-                }
-            }
-
-            /// Reads a value, ignoring case; anything else becomes `Unknown`.
-            pub fn parse(text: &str) -> Self {
-                $( if text.eq_ignore_ascii_case($text) { return $name::$variant; } )+
-                $name::Unknown(text.to_string())
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = std::convert::Infallible;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok($name::parse(s))
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = <Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
-                Ok($name::parse(&text))
-            }
-        }
-
-        impl schemars::JsonSchema for $name {
-            fn schema_name() -> Cow<'static, str> {
-                Cow::Borrowed(stringify!($name))
-            }
-
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!({
-                    "description": "One of the known values (any case), or another string the platform may add.",
-                    "anyOf": [
-                        { "type": "string", "enum": $name::KNOWN },
-                        { "type": "string" }
-                    ]
-                })
-            }
-        }
-    };
-}
-
-pub(crate) use open_enum;
-
-open_enum! {
-    /// What a lone or held participant hears (`moh`, `mohClass`).
-    pub enum MusicOnHold {
-        /// Progress tone.
-        Ring = "ring",
-        /// Music 1.
-        Music1 = "music1",
-        /// Music 2.
-        Music2 = "music2",
-        /// Music 3.
-        Music3 = "music3",
-    }
-}
+use crate::values::enums::open_enum;
 
 open_enum! {
     /// SIP transport of `connectSip` (default UDP).
@@ -120,22 +23,6 @@ open_enum! {
         Forward = "forward",
         /// Digits are sent to your backend as a PIE.
         Detect = "detect",
-    }
-}
-
-open_enum! {
-    /// The kind of endpoint a destination names.
-    pub enum DestinationType {
-        /// A phone number (E.164).
-        Number = "number",
-        /// An in-app user id.
-        Username = "username",
-        /// A SIP address.
-        Sip = "sip",
-        /// The number called (callbacks only).
-        Did = "did",
-        /// A WebSocket server (`connectStream`).
-        Websocket = "Websocket",
     }
 }
 
@@ -237,8 +124,8 @@ mod tests {
         assert_eq!(Indications::KNOWN.len(), 39);
         assert_eq!(Indications::No.as_str(), "no");
         assert_eq!(
-            DestinationType::parse("WEBSOCKET"),
-            DestinationType::Websocket
+            crate::values::DestinationType::parse("WEBSOCKET"),
+            crate::values::DestinationType::Websocket
         );
     }
 }

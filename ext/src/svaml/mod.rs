@@ -1,7 +1,7 @@
 //! Typed SVAML: the replies that steer a call.
 //!
 //! One type per context ([`IceResponse`], [`AceResponse`], [`PieResponse`], [`CallUpdate`] for
-//! the PATCH of a call), so an action a context does not allow cannot be put in it; builders
+//! the PATCH of a call, [`LegUpdate`] for one leg), so an action a context does not allow cannot be put in it; builders
 //! that read like the call flow; validation of what types cannot say (limits, menu
 //! references, key alphabets), with errors naming the JSON path; canonical camelCase output;
 //! lenient parsing exactly where the platform is lenient.
@@ -37,7 +37,7 @@
 //! ```
 
 mod context;
-pub(crate) mod enums;
+mod enums;
 mod error;
 mod model;
 mod parse;
@@ -45,16 +45,17 @@ mod prompt;
 mod schema;
 mod validate;
 
+pub use crate::values::MAX_CONFERENCE_ID;
+pub use crate::values::{CallHeader, Destination, DestinationType, MusicOnHold};
 pub use context::{
-    Ace, AceResponse, AllowedIn, CallUpdate, Context, Ice, IceResponse, Patch, Pie, PieResponse,
-    Svaml, SvamlBuilder,
+    Ace, AceResponse, AllowedIn, CallUpdate, Context, Ice, IceResponse, Leg, LegUpdate, Patch, Pie,
+    PieResponse, Svaml, SvamlBuilder,
 };
-pub use enums::{DestinationType, DtmfMode, Indications, MusicOnHold, Transport};
+pub use enums::{DtmfMode, Indications, Transport};
 pub use error::{Issue, SvamlError};
 pub use model::*;
 pub use prompt::{Prompt, PromptPart};
 pub use schema::schema_json;
 pub use validate::{
-    MAX_CALL_SECONDS, MAX_CONFERENCE_ID, MAX_COOKIE_BYTES, MAX_MENU_ID, MAX_PARK_SECONDS,
-    MAX_TTS_CHARS,
+    MAX_CALL_SECONDS, MAX_COOKIE_BYTES, MAX_MENU_ID, MAX_PARK_SECONDS, MAX_TTS_CHARS,
 };

@@ -6,69 +6,13 @@ use std::borrow::Cow;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::enums::{DestinationType, DtmfMode, Indications, MusicOnHold, Transport};
+use super::enums::{DtmfMode, Indications, Transport};
 use super::prompt::Prompt;
+use crate::values::{CallHeader, Destination, MusicOnHold};
 
 type Text<'a> = Cow<'a, str>;
 
 // ---------------------------------------------------------------- nested objects
-
-/// A header passed along with a call (`{key, value}`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-pub struct CallHeader<'a> {
-    /// Header name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<Text<'a>>,
-    /// Header value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<Text<'a>>,
-}
-
-impl<'a> CallHeader<'a> {
-    /// A header `key: value`.
-    pub fn new(key: impl Into<Text<'a>>, value: impl Into<Text<'a>>) -> Self {
-        CallHeader {
-            key: Some(key.into()),
-            value: Some(value.into()),
-        }
-    }
-}
-
-/// Where a connect action goes.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-pub struct Destination<'a> {
-    /// `username`, `sip` or `Websocket`; may be absent on `connectSip` (older senders).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<DestinationType>,
-    /// User id, SIP address or `wss://` URL.
-    pub endpoint: Text<'a>,
-}
-
-impl<'a> Destination<'a> {
-    /// An in-app user.
-    pub fn username(id: impl Into<Text<'a>>) -> Self {
-        Destination {
-            kind: Some(DestinationType::Username),
-            endpoint: id.into(),
-        }
-    }
-
-    /// A SIP address such as `46708000000@sip.foo.com`.
-    pub fn sip(address: impl Into<Text<'a>>) -> Self {
-        Destination {
-            kind: Some(DestinationType::Sip),
-            endpoint: address.into(),
-        }
-    }
-
-    /// A WebSocket server (`wss://...`).
-    pub fn websocket(url: impl Into<Text<'a>>) -> Self {
-        Destination {
-            kind: Some(DestinationType::Websocket),
-            endpoint: url.into(),
-        }
-    }
-}
 
 /// Per-participant DTMF handling in a conference (svaml.md §6.3).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -399,11 +343,21 @@ impl<'a> ConnectPstn<'a> {
         self
     }
 
-    /// Detects answering machines; `asynchronous` reports through Notify events.
-    pub fn amd(mut self, asynchronous: bool) -> Self {
+    /// Detects answering machines; the verdict comes in the ACE of this call.
+    pub fn amd(mut self) -> Self {
         self.amd = Some(Amd {
             enabled: Some(true),
-            asynchronous: Some(asynchronous),
+            asynchronous: Some(false),
+        });
+        self
+    }
+
+    /// Detects answering machines; the verdict comes later in Notify events (`amd`,
+    /// `amd_beep`), so the call connects without waiting for it.
+    pub fn amd_async(mut self) -> Self {
+        self.amd = Some(Amd {
+            enabled: Some(true),
+            asynchronous: Some(true),
         });
         self
     }
@@ -414,10 +368,15 @@ impl<'a> ConnectPstn<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct ConnectMxp<'a> {
     /// The user; needed unless the caller dialled them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<Destination<'a>>,
     /// Headers for the receiving client (emitted `callHeaders`, read in either spelling).
-    #[serde(default, alias = "callheaders", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        borrow,
+        default,
+        alias = "callheaders",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub call_headers: Vec<CallHeader<'a>>,
 }
 
@@ -456,6 +415,7 @@ impl<'a> ConnectConf<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct ConnectSip<'a> {
     /// The SIP address.
+    #[serde(borrow)]
     pub destination: Destination<'a>,
     /// Seconds before the call is cut; at most 14400.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -470,7 +430,12 @@ pub struct ConnectSip<'a> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppress_callbacks: Option<bool>,
     /// Private SIP headers for the INVITE.
-    #[serde(default, alias = "callheaders", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        borrow,
+        default,
+        alias = "callheaders",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub call_headers: Vec<CallHeader<'a>>,
     /// Heard when the SIP side holds the call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -492,6 +457,7 @@ impl<'a> ConnectSip<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct ConnectStream<'a> {
     /// The `wss://` server.
+    #[serde(borrow)]
     pub destination: Destination<'a>,
     /// Version and sample rate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -500,7 +466,12 @@ pub struct ConnectStream<'a> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_duration: Option<u64>,
     /// Sent in the first message of the stream.
-    #[serde(default, alias = "callheaders", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        borrow,
+        default,
+        alias = "callheaders",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub call_headers: Vec<CallHeader<'a>>,
 }
 

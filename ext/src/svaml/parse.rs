@@ -4,8 +4,9 @@
 use std::fmt;
 use std::marker::PhantomData;
 
+use serde::Deserialize;
 use serde::Deserializer;
-use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
+use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
 use super::context::{Context, Svaml};
@@ -186,7 +187,8 @@ fn name_of<'v>(value: &'v Value, path: &str, issues: &mut Vec<Issue>) -> Option<
 }
 
 /// Deserializes the fields of one action or instruction, prefixing serde's path with ours.
-fn fields<T: DeserializeOwned>(value: Value, path: &str, issues: &mut Vec<Issue>) -> Option<T> {
+// `Deserialize<'static>`: the value owns its strings, so the parsed reply owns them too.
+fn fields<T: Deserialize<'static>>(value: Value, path: &str, issues: &mut Vec<Issue>) -> Option<T> {
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(v) => Some(v),
         Err(e) => {

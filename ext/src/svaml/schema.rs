@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
-use super::context::{Ace, Context, Ice, Patch, Pie, Svaml};
+use super::context::{Ace, Context, Ice, Leg, Patch, Pie, Svaml};
 use super::model::*;
 
 fn tagged(name: &str, fields: Schema) -> Schema {
@@ -49,6 +49,7 @@ impl<C: Context> JsonSchema for Svaml<'_, C> {
     fn schema_name() -> Cow<'static, str> {
         Cow::Owned(match C::NAME {
             "PATCH" => "CallUpdate".to_string(),
+            "LEG" => "LegUpdate".to_string(),
             name => format!("{}{}Response", &name[..1], name[1..].to_ascii_lowercase()),
         })
     }
@@ -92,12 +93,13 @@ pub fn schema_json() -> String {
         generator.subschema_for::<Svaml<'static, Ace>>(),
         generator.subschema_for::<Svaml<'static, Pie>>(),
         generator.subschema_for::<Svaml<'static, Patch>>(),
+        generator.subschema_for::<Svaml<'static, Leg>>(),
     ];
     let definitions = generator.take_definitions(true);
     let document = serde_json::json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "SVAML replies of the Sinch Voice API",
-        "description": "Generated from the sinch-voice crate's SVAML types by `cargo xtask regenerate`; do not edit. IceResponse, AceResponse and PieResponse answer the callbacks; CallUpdate is the body of update call / manage call leg.",
+        "description": "Generated from the sinch-voice crate's SVAML types by `cargo xtask regenerate`; do not edit. IceResponse, AceResponse and PieResponse answer the callbacks; CallUpdate is the body of update call, LegUpdate of manage call leg.",
         "anyOf": contexts,
         "$defs": definitions,
     });

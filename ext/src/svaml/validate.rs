@@ -5,13 +5,12 @@ use super::context::Context;
 use super::error::Issue;
 use super::model::*;
 use super::prompt::{check_prompt, is_spoken, split_chain};
+use crate::values::{ConferenceId, Dtmf, E164};
 
 /// Longest call a connect action may ask for (4 h).
 pub const MAX_CALL_SECONDS: u64 = 14_400;
 /// Longest a park may loop its hold prompt.
 pub const MAX_PARK_SECONDS: u64 = 600;
-/// Longest conference id.
-pub const MAX_CONFERENCE_ID: usize = 64;
 /// Longest TTS text or SSML per prompt, and `say` text (the platform default).
 pub const MAX_TTS_CHARS: usize = 600;
 /// All cookies of a call together.
@@ -19,18 +18,8 @@ pub const MAX_COOKIE_BYTES: usize = 1024;
 /// Longest menu id.
 pub const MAX_MENU_ID: usize = 64;
 
-fn is_dtmf_tones(s: &str) -> bool {
-    s.bytes()
-        .all(|b| b.is_ascii_digit() || b == b'#' || b == b'w' || b == b'W')
-}
-
 fn is_menu_key(s: &str) -> bool {
     s.len() == 1 && matches!(s.as_bytes()[0], b'0'..=b'9' | b'*' | b'#')
-}
-
-fn is_e164(s: &str) -> bool {
-    s.strip_prefix('+')
-        .is_some_and(|d| (2..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Checks a reply for context `C`, appending problems to `issues`.
@@ -91,11 +80,8 @@ pub(crate) fn validate<C: Context>(
                 }
             }
             Instruction::SendDtmf(d) => {
-                if d.value.is_empty() || !is_dtmf_tones(&d.value) {
-                    issues.push(Issue::new(
-                        at("value"),
-                        "DTMF tones are 0-9, # and w (a 500 ms pause)",
-                    ));
+                if let Err(e) = Dtmf::check(&d.value) {
+                    issues.push(Issue::new(at("value"), e.to_string()));
                 }
             }
             Instruction::SetCookie(c) => {
@@ -146,18 +132,11 @@ pub(crate) fn validate<C: Context>(
         Action::Hangup(_) | Action::Continue(_) => {}
         Action::ConnectPstn(c) => {
             max_call(c.max_duration, issues);
-            if let Some(number) = &c.number
-                && !is_e164(number)
-            {
-                issues.push(Issue::new(
-                    "action.number",
-                    "an E.164 number: '+' then 2 to 15 digits",
-                ));
+            if let Some(Err(e)) = c.number.as_deref().map(E164::check) {
+                issues.push(Issue::new("action.number", e.to_string()));
             }
-            if let Some(dtmf) = &c.dtmf
-                && !is_dtmf_tones(dtmf)
-            {
-                issues.push(Issue::new("action.dtmf", "DTMF tones are 0-9, # and w"));
+            if let Some(Err(e)) = c.dtmf.as_deref().map(Dtmf::check) {
+                issues.push(Issue::new("action.dtmf", e.to_string()));
             }
         }
         Action::ConnectMxp(c) => {
@@ -171,15 +150,9 @@ pub(crate) fn validate<C: Context>(
             }
         }
         Action::ConnectConf(c) => {
-            if c.conference_id.trim().is_empty() {
-                issues.push(Issue::new("action.conferenceId", "must not be empty"));
-            } else if c.conference_id.len() > MAX_CONFERENCE_ID
-                && c.conference_id.chars().count() > MAX_CONFERENCE_ID
-            {
-                issues.push(Issue::new(
-                    "action.conferenceId",
-                    format!("at most {MAX_CONFERENCE_ID} characters"),
-                ));
+            // The rule of the REST path too: a room joined here can be read and managed.
+            if let Err(e) = ConferenceId::check(&c.conference_id) {
+                issues.push(Issue::new("action.conferenceId", e.to_string()));
             }
             if let Some(o) = &c.conference_dtmf_options
                 && o.max_digits == Some(0)

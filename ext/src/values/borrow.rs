@@ -150,3 +150,19 @@ pub(crate) fn object<'de, D: Deserializer<'de>, T: serde::Deserialize<'de>>(
 ) -> Result<Option<T>, D::Error> {
     deserializer.deserialize_option(OptionObject(std::marker::PhantomData))
 }
+
+/// For answer types that own their text: reads a borrowing destination, then owns it.
+pub(crate) fn owned_destination<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<super::Destination<'static>>, D::Error> {
+    let value: Option<super::Destination<'de>> = serde::Deserialize::deserialize(deserializer)?;
+    Ok(value.map(super::Destination::into_owned))
+}
+
+/// For answer types that own their text: reads a borrowing price, then owns it.
+pub(crate) fn owned_price<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<super::Price<'static>>, D::Error> {
+    let value: Option<super::Price<'de>> = serde::Deserialize::deserialize(deserializer)?;
+    Ok(value.map(super::Price::into_owned))
+}

@@ -1,0 +1,107 @@
+//! Whom a call goes to or comes from: one type for callouts, SVAML connect actions, call
+//! information and callbacks.
+
+use std::borrow::Cow;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::enums::DestinationType;
+
+/// An endpoint and its kind (`{type, endpoint}`).
+///
+/// Built with [`number`](Self::number), [`username`](Self::username), [`sip`](Self::sip) or
+/// [`websocket`](Self::websocket); a plain string or an [`E164`](super::E164) converts into a
+/// number destination. Numbers are checked against the E.164 rule when a request is sent.
+/// Read from the platform, `type` may be absent or in another case (`Number`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct Destination<'a> {
+    /// `number`, `username`, `sip`, `Websocket`, `did`, … (any case, an open set).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<DestinationType>,
+    /// The number, user id, SIP address or URL.
+    #[serde(borrow)]
+    pub endpoint: Cow<'a, str>,
+}
+
+impl<'a> Destination<'a> {
+    /// A phone number (E.164, e.g. `+46701234567`).
+    pub fn number(number: impl Into<Cow<'a, str>>) -> Self {
+        Destination::of(DestinationType::Number, number)
+    }
+
+    /// An in-app user. The platform sends no ACE or DiCE for calls to users.
+    pub fn username(id: impl Into<Cow<'a, str>>) -> Self {
+        Destination::of(DestinationType::Username, id)
+    }
+
+    /// A SIP address such as `46708000000@sip.foo.com`.
+    pub fn sip(address: impl Into<Cow<'a, str>>) -> Self {
+        Destination::of(DestinationType::Sip, address)
+    }
+
+    /// A WebSocket server (`wss://...`, for `connectStream`).
+    pub fn websocket(url: impl Into<Cow<'a, str>>) -> Self {
+        Destination::of(DestinationType::Websocket, url)
+    }
+
+    /// Any kind, e.g. one the platform added after this crate was released.
+    pub fn of(kind: DestinationType, endpoint: impl Into<Cow<'a, str>>) -> Self {
+        Destination {
+            kind: Some(kind),
+            endpoint: endpoint.into(),
+        }
+    }
+
+    /// Whether this is a phone number (`type` absent counts as not).
+    pub fn is_number(&self) -> bool {
+        self.kind == Some(DestinationType::Number)
+    }
+
+    /// Whether this is an in-app user.
+    pub fn is_username(&self) -> bool {
+        self.kind == Some(DestinationType::Username)
+    }
+
+    /// The same destination owning its text.
+    pub fn into_owned(self) -> Destination<'static> {
+        Destination {
+            kind: self.kind,
+            endpoint: Cow::Owned(self.endpoint.into_owned()),
+        }
+    }
+}
+
+impl<'a> From<&'a str> for Destination<'a> {
+    /// A phone number.
+    fn from(number: &'a str) -> Self {
+        Destination::number(number)
+    }
+}
+
+impl From<String> for Destination<'_> {
+    /// A phone number.
+    fn from(number: String) -> Self {
+        Destination::number(number)
+    }
+}
+
+impl<'a> From<&'a String> for Destination<'a> {
+    /// A phone number.
+    fn from(number: &'a String) -> Self {
+        Destination::number(number.as_str())
+    }
+}
+
+impl From<super::E164> for Destination<'_> {
+    fn from(number: super::E164) -> Self {
+        Destination::number(number.into_string())
+    }
+}
+
+impl<'a> From<&'a super::E164> for Destination<'a> {
+    fn from(number: &'a super::E164) -> Self {
+        Destination::number(number.as_str())
+    }
+}

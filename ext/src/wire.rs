@@ -1,0 +1,141 @@
+//! Between this crate's request and answer types and the raw client's: the typed values go
+//! through their JSON form, so a field the spec adds to a raw type never breaks this crate,
+//! and a value the raw type cannot carry is reported by its JSON path before anything is sent.
+//! Also the field checks every request builder shares.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
+use crate::values::{MAX_CALL_ID, ValueError};
+
+/// The JSON path serde_path_to_error reports, as `a.b[0].c`.
+fn path_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+/// Our request as the raw client's body type. `prefix` names the request in errors.
+pub(crate) fn to_raw<R: DeserializeOwned>(prefix: &str, ours: &impl Serialize) -> Result<R, Error> {
+    let value = serde_json::to_value(ours)
+        .map_err(|e| Error::invalid_input(prefix, format!("cannot be serialised: {e}")))?;
+    serde_path_to_error::deserialize::<_, R>(value).map_err(|e| {
+        let path = path_of(e.path());
+        let field = if path.is_empty() {
+            prefix.to_string()
+        } else {
+            format!("{prefix}.{path}")
+        };
+        Error::invalid_input(
+            field,
+            format!("the API does not take this value: {}", e.inner()),
+        )
+    })
+}
+
+/// A raw answer as our answer type.
+pub(crate) fn from_raw<T: DeserializeOwned>(
+    operation: &'static str,
+    raw: &impl Serialize,
+) -> Result<T, Error> {
+    let decode = |path: String, message: String| Error::Decode {
+        operation,
+        status: 200,
+        path,
+        message,
+        body: bytes::Bytes::new(),
+        truncated: false,
+    };
+    let value = serde_json::to_value(raw).map_err(|e| decode(String::new(), e.to_string()))?;
+    serde_path_to_error::deserialize::<_, T>(value)
+        .map_err(|e| decode(path_of(e.path()), e.inner().to_string()))
+}
+
+/// `field` broke a value rule.
+pub(crate) fn invalid(field: impl Into<String>, error: ValueError) -> Error {
+    Error::invalid_input(field, error.to_string())
+}
+
+/// A text option that, when given, must not be blank.
+pub(crate) fn not_blank(field: &str, value: Option<&str>) -> Result<(), Error> {
+    match value {
+        Some(text) if text.trim().is_empty() => {
+            Err(Error::invalid_input(field, "must not be empty when given"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Text spoken by text-to-speech: the platform's default limit is 600 characters.
+pub(crate) fn spoken_text(field: &str, value: Option<&str>) -> Result<(), Error> {
+    not_blank(field, value)?;
+    match value {
+        Some(text) if text.chars().count() > crate::svaml::MAX_TTS_CHARS => {
+            Err(Error::invalid_input(
+                field,
+                format!(
+                    "at most {} characters (the platform's limit), got {}",
+                    crate::svaml::MAX_TTS_CHARS,
+                    text.chars().count()
+                ),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A call's length limit: at most 4 hours.
+pub(crate) fn max_duration(field: &str, seconds: Option<u64>) -> Result<(), Error> {
+    match seconds {
+        Some(s) if s > crate::svaml::MAX_CALL_SECONDS => Err(Error::invalid_input(
+            field,
+            format!(
+                "at most {} seconds, got {s}",
+                crate::svaml::MAX_CALL_SECONDS
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A call id for a path.
+pub(crate) fn call_id<'a>(field: &str, id: &'a str) -> Result<&'a str, Error> {
+    crate::values::CallId::check(id).map_err(|e| invalid(field, e))?;
+    debug_assert!(id.len() <= MAX_CALL_ID);
+    Ok(id)
+}
+
+/// A conference id for a path or a body.
+pub(crate) fn conference_id<'a>(field: &str, id: &'a str) -> Result<&'a str, Error> {
+    crate::values::ConferenceId::check(id).map_err(|e| invalid(field, e))?;
+    Ok(id)
+}
+
+/// An http(s) URL with a host (a callback URL).
+pub(crate) fn http_url(field: &str, text: &str) -> Result<(), Error> {
+    if text.trim().is_empty() {
+        return Err(Error::invalid_input(field, "must not be empty"));
+    }
+    let url = reqwest::Url::parse(text)
+        .map_err(|e| Error::invalid_input(field, format!("{text:?} is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(Error::invalid_input(
+            field,
+            format!("{text:?} must be an http(s) URL with a host"),
+        ));
+    }
+    Ok(())
+}
