@@ -17,6 +17,12 @@ use crate::transport::{AuthMode, Operation, Transport};
 /// Environment variable naming the region (`global`, `use1`, `euc1`, `sae1`, `apse1`, `apse2`).
 pub const REGION_VAR: &str = "SINCH_VOICE_REGION";
 
+/// Environment variable overriding the calling host's base URL (a local emulator, a proxy).
+pub const CALLING_URL_VAR: &str = "SINCH_VOICE_CALLING_URL";
+
+/// Environment variable overriding the configuration host's base URL.
+pub const CONFIGURATION_URL_VAR: &str = "SINCH_VOICE_CONFIGURATION_URL";
+
 /// The user agent sent with every request.
 pub const USER_AGENT: &str = concat!("sinch-voice-rust/", env!("CARGO_PKG_VERSION"));
 
@@ -73,8 +79,10 @@ impl std::fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// A builder with credentials from `SINCH_APPLICATION_KEY` / `SINCH_APPLICATION_SECRET` and
-    /// the region from `SINCH_VOICE_REGION` when set. Problems surface at [`build`](Self::build).
+    /// A builder with credentials from `SINCH_APPLICATION_KEY` / `SINCH_APPLICATION_SECRET`, the
+    /// region from `SINCH_VOICE_REGION`, and base URLs from `SINCH_VOICE_CALLING_URL` /
+    /// `SINCH_VOICE_CONFIGURATION_URL` (e.g. `sinch-voice emulator`'s) when set. Problems
+    /// surface at [`build`](Self::build).
     pub fn from_env() -> Self {
         let mut builder = ClientBuilder::default();
         match Credentials::from_env() {
@@ -91,6 +99,9 @@ impl ClientBuilder {
                 }
             }
         }
+        let set = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        builder.calling_url = set(CALLING_URL_VAR);
+        builder.configuration_url = set(CONFIGURATION_URL_VAR);
         builder
     }
 

@@ -54,7 +54,10 @@ mod wire;
 
 pub use callouts::{Callout, CalloutReply, ConferenceCallout, CustomCallout, TtsCallout};
 pub use calls::{CallHandle, CallInformation, CallLeg};
-pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, REGION_VAR, USER_AGENT};
+pub use client::{
+    CALLING_URL_VAR, CONFIGURATION_URL_VAR, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES,
+    REGION_VAR, USER_AGENT,
+};
 pub use clock::{Clock, SystemClock};
 pub use conferences::{ConferenceInfo, Participant};
 pub use configuration::{
