@@ -50,7 +50,7 @@ pub use client::{
 };
 pub use clock::{Clock, SystemClock};
 pub use credentials::{Credentials, KEY_VAR, SECRET_VAR};
-pub use error::{ApiError, Error, ErrorCode};
+pub use error::{ApiError, Error, ErrorCode, TimeoutScope};
 pub use region::{CONFIGURATION_URL, Region, UnknownRegion};
 pub use retry::{BudgetSettings, RetryPolicy};
 pub use transport::AuthMode;
