@@ -50,26 +50,41 @@ impl Failure {
     }
 }
 
+/// The error's text and, when it has sources, the innermost one (for a refused connection,
+/// the operating system's words), which says most about what to fix.
+fn with_root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut root = None;
+    let mut next = error.source();
+    while let Some(e) = next {
+        root = Some(e);
+        next = e.source();
+    }
+    match root {
+        Some(root) => format!("{error} ({root})"),
+        None => error.to_string(),
+    }
+}
+
 impl From<sinch_voice::Error> for Failure {
     fn from(error: sinch_voice::Error) -> Self {
         use sinch_voice::Error;
         match &error {
             Error::Api(api) => {
-                let code = match &api.error_code {
+                let code = match api.error_code() {
                     Some(sinch_voice::ErrorCode::Integer(n)) => n.to_string(),
                     Some(sinch_voice::ErrorCode::String(s)) => s.clone(),
                     None => "-".into(),
                 };
                 Failure::Api(format!(
                     "{} failed with HTTP {}\n  errorCode  {code}\n  message    {}\n  reference  {}",
-                    api.operation,
-                    api.status,
-                    api.message.as_deref().unwrap_or("-"),
-                    api.reference.as_deref().unwrap_or("-"),
+                    api.operation(),
+                    api.status(),
+                    api.message().unwrap_or("-"),
+                    api.reference().unwrap_or("-"),
                 ))
             }
             Error::NotSent { .. } | Error::NoAnswer { .. } | Error::Timeout { .. } => {
-                Failure::Network(error.to_string())
+                Failure::Network(with_root_cause(&error))
             }
             Error::Decode { .. } | Error::ResponseTooLarge { .. } => {
                 Failure::Api(error.to_string())

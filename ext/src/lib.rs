@@ -65,7 +65,7 @@ pub use configuration::{
     UnassignNumber,
 };
 pub use credentials::{Credentials, KEY_VAR, SECRET_VAR};
-pub use error::{ApiError, Error, ErrorCode};
+pub use error::{ApiError, Error, ErrorCode, TimeoutScope};
 pub use region::{CONFIGURATION_URL, Region, UnknownRegion};
 pub use retry::{BudgetSettings, RetryPolicy};
 pub use transport::AuthMode;

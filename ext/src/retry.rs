@@ -24,7 +24,8 @@ pub struct RetryPolicy {
     pub initial_backoff: Duration,
     /// The backoff never exceeds this.
     pub max_backoff: Duration,
-    /// A `Retry-After` longer than this is capped to it.
+    /// A `Retry-After` longer than this is capped to it. Whatever the value, a wait that
+    /// would end after the overall timeout is not waited for: the error is returned.
     pub max_retry_after: Duration,
     /// The budget shared by every request of a client.
     pub budget: BudgetSettings,
@@ -85,7 +86,10 @@ impl RetryPolicy {
             .initial_backoff
             .saturating_mul(1u32 << exponent)
             .min(self.max_backoff);
-        ceiling.mul_f64(fastrand::f64())
+        // Never `mul_f64`: a ceiling near `Duration::MAX` would overflow it.
+        Duration::try_from_secs_f64(ceiling.as_secs_f64() * fastrand::f64())
+            .unwrap_or(ceiling)
+            .min(ceiling)
     }
 }
 
@@ -164,6 +168,14 @@ mod tests {
             let d = policy.delay(retry, None);
             assert!(d <= ceiling, "retry {retry}: {d:?} > {ceiling:?}");
         }
+        let unbounded = RetryPolicy {
+            initial_backoff: Duration::MAX,
+            max_backoff: Duration::MAX,
+            ..RetryPolicy::default()
+        };
+        for retry in 1..40 {
+            unbounded.delay(retry, None);
+        }
         assert_eq!(
             policy.delay(1, Some(Duration::from_secs(2))),
             Duration::from_secs(2)
@@ -171,6 +183,28 @@ mod tests {
         assert_eq!(
             policy.delay(1, Some(Duration::from_secs(3600))),
             Duration::from_secs(30)
+        );
+        let patient = RetryPolicy {
+            max_retry_after: Duration::MAX,
+            ..RetryPolicy::default()
+        };
+        assert_eq!(
+            patient.delay(1, Some(Duration::from_secs(u64::MAX))),
+            Duration::from_secs(u64::MAX)
+        );
+    }
+
+    #[test]
+    fn the_largest_retry_after_parses_and_larger_ones_are_ignored() {
+        let now = chrono::Utc::now();
+        assert_eq!(
+            parse_retry_after("18446744073709551615", now),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        assert_eq!(parse_retry_after("18446744073709551616", now), None);
+        assert_eq!(
+            parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now).map(|d| d > Duration::ZERO),
+            Some(true)
         );
     }
 
@@ -215,14 +249,18 @@ mod tests {
 
     #[test]
     fn a_callout_is_retried_only_when_not_sent() {
+        crate::install_tls_provider();
         let not_sent = Error::NotSent {
             operation: "create_callout",
-            reason: "refused".into(),
+            source: reqwest::Client::new()
+                .get("not a url")
+                .build()
+                .expect_err("not a URL"),
         };
         let timeout = Error::Timeout {
             operation: "create_callout",
             after: Duration::from_secs(1),
-            scope: "attempt",
+            scope: crate::TimeoutScope::Attempt,
         };
         assert!(should_retry(&not_sent, Idempotency::PlacesACall));
         assert!(!should_retry(&timeout, Idempotency::PlacesACall));

@@ -2,20 +2,23 @@
 //! clean-up, body size limit) and the attempt loop around it (timeouts, retries, tracing,
 //! turning the raw client's outcome into [`Error`]).
 
+use std::cell::Cell;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER, USER_AGENT};
+use bytes::{Bytes, BytesMut};
+use reqwest::header::{
+    AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT,
+};
 use serde::de::DeserializeOwned;
-use sinch_voice_raw::hooks::{ExecuteFuture, Hooks, OperationInfo};
+use sinch_voice_raw::hooks::{Hooks, OperationInfo};
 use sinch_voice_raw::types;
 use tracing::Instrument;
 
 use crate::clock::Clock;
 use crate::credentials::Credentials;
-use crate::error::{ApiError, Error};
+use crate::error::{ApiError, Error, TimeoutScope};
 use crate::retry::{Idempotency, RetryBudget, RetryPolicy, parse_retry_after, should_retry};
 use crate::signing::{SigningInput, basic_authorization, format_timestamp, sign};
 
@@ -57,44 +60,40 @@ impl std::fmt::Debug for Transport {
     }
 }
 
-/// What the execute hook saw of one attempt, read back by the attempt loop.
-#[derive(Debug, Default)]
-struct AttemptRecord {
-    status: Option<u16>,
-    retry_after: Option<String>,
-    body: Option<Bytes>,
-    too_large: bool,
-    body_error: Option<String>,
+/// What the execute hook leaves for the attempt loop, for the outcomes where the raw client
+/// drops it: the status (a 2xx body that does not decode is reported without one) and, for an
+/// error status, the headers and the exact body (the raw client keeps only its parse of them).
+/// Lives inside the attempt's future: no allocation, no lock, nothing written on success but a
+/// status.
+#[derive(Default)]
+struct Seen {
+    status: Cell<u16>,
+    error_parts: Cell<Option<(http::HeaderMap, Bytes)>>,
 }
 
 tokio::task_local! {
-    static ATTEMPT: Arc<Mutex<AttemptRecord>>;
-}
-
-fn lock(record: &Mutex<AttemptRecord>) -> std::sync::MutexGuard<'_, AttemptRecord> {
-    record.lock().unwrap_or_else(|p| p.into_inner())
+    static SEEN: Seen;
 }
 
 /// The headers progenitor adds that the Sinch API does not know.
-const UNKNOWN_TO_SINCH: [&str; 1] = ["api-version"];
+static API_VERSION: HeaderName = HeaderName::from_static("api-version");
+static X_TIMESTAMP: HeaderName = HeaderName::from_static("x-timestamp");
 
 impl Transport {
     /// The hooks to install in the raw clients.
     pub(crate) fn hooks(self: &Arc<Self>) -> Hooks {
         let prepare = Arc::clone(self);
-        let execute = Arc::clone(self);
+        let limit = self.max_response_bytes;
         Hooks::new()
             .with_prepare(move |request, _info| prepare.prepare(request))
             .with_execute(move |client, request, _info: &OperationInfo| {
-                execute.execute(client, request)
+                Box::pin(execute(client, request, limit))
             })
     }
 
     /// Runs on the final request, so the signature covers exactly what goes on the wire.
     fn prepare(&self, request: &mut reqwest::Request) -> Result<(), String> {
-        for name in UNKNOWN_TO_SINCH {
-            request.headers_mut().remove(name);
-        }
+        request.headers_mut().remove(&API_VERSION);
         if !request.headers().contains_key(USER_AGENT) {
             request
                 .headers_mut()
@@ -111,8 +110,7 @@ impl Transport {
                         v.to_str()
                             .map_err(|_| "content-type is not visible ASCII".to_string())
                     })
-                    .transpose()?
-                    .map(str::to_string);
+                    .transpose()?;
                 let body = match request.body() {
                     None => None,
                     Some(body) => Some(body.as_bytes().ok_or("a streamed body cannot be signed")?),
@@ -122,13 +120,13 @@ impl Transport {
                     &SigningInput {
                         method: request.method().as_str(),
                         path: request.url().path(),
-                        content_type: content_type.as_deref(),
+                        content_type,
                         body,
                         timestamp: &timestamp,
                     },
                 );
                 let timestamp = HeaderValue::from_str(&timestamp).map_err(|e| e.to_string())?;
-                request.headers_mut().insert("x-timestamp", timestamp);
+                request.headers_mut().insert(&X_TIMESTAMP, timestamp);
                 signature.authorization
             }
         };
@@ -137,64 +135,6 @@ impl Transport {
         value.set_sensitive(true);
         request.headers_mut().insert(AUTHORIZATION, value);
         Ok(())
-    }
-
-    /// Sends, then reads the whole body under the size limit, keeping a copy of what was
-    /// received for error reports.
-    fn execute(&self, client: reqwest::Client, request: reqwest::Request) -> ExecuteFuture {
-        let record = ATTEMPT.try_with(Arc::clone).ok();
-        let limit = self.max_response_bytes;
-        Box::pin(async move {
-            let mut response = client.execute(request).await?;
-            let status = response.status();
-            let headers = response.headers().clone();
-            let version = response.version();
-            if let Some(record) = &record {
-                let mut r = lock(record);
-                r.status = Some(status.as_u16());
-                r.retry_after = headers
-                    .get(RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string);
-            }
-            let mut body = Vec::new();
-            let mut too_large = response.content_length().is_some_and(|n| n > limit as u64);
-            while !too_large {
-                match response.chunk().await {
-                    Ok(Some(chunk)) => {
-                        if body.len() + chunk.len() > limit {
-                            too_large = true;
-                        } else {
-                            body.extend_from_slice(&chunk);
-                        }
-                    }
-                    Ok(None) => break,
-                    Err(e) => {
-                        if let Some(record) = &record {
-                            let mut r = lock(record);
-                            r.body = Some(Bytes::from(body));
-                            r.body_error = Some(e.to_string());
-                        }
-                        return Err(e);
-                    }
-                }
-            }
-            let body = if too_large {
-                Bytes::new()
-            } else {
-                Bytes::from(body)
-            };
-            if let Some(record) = &record {
-                let mut r = lock(record);
-                r.too_large = too_large;
-                r.body = Some(body.clone());
-            }
-            let mut rebuilt = http::Response::new(body);
-            *rebuilt.status_mut() = status;
-            *rebuilt.version_mut() = version;
-            *rebuilt.headers_mut() = headers;
-            Ok(reqwest::Response::from(rebuilt))
-        })
     }
 
     /// Runs one operation to completion: attempts, waits, retries within the budget and the
@@ -212,7 +152,8 @@ impl Transport {
     {
         self.budget.deposit();
         let started = Instant::now();
-        let deadline = self.overall_timeout.map(|d| started + d);
+        // A timeout too long to represent is no deadline at all.
+        let deadline = self.overall_timeout.and_then(|d| started.checked_add(d));
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -226,37 +167,36 @@ impl Transport {
                 duration_ms = tracing::field::Empty,
             );
             let attempt_started = Instant::now();
-            let record = Arc::new(Mutex::new(AttemptRecord::default()));
-            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            let remaining = deadline.map(|d| d.saturating_duration_since(attempt_started));
             let (limit, scope) = match (self.attempt_timeout, remaining) {
-                (Some(a), Some(r)) if r < a => (Some(r), "overall"),
-                (Some(a), _) => (Some(a), "attempt"),
-                (None, Some(r)) => (Some(r), "overall"),
-                (None, None) => (None, "attempt"),
+                (Some(a), Some(r)) if r < a => (Some(r), TimeoutScope::Overall),
+                (Some(a), _) => (Some(a), TimeoutScope::Attempt),
+                (None, Some(r)) => (Some(r), TimeoutScope::Overall),
+                (None, None) => (None, TimeoutScope::Attempt),
             };
-            let one = ATTEMPT
-                .scope(Arc::clone(&record), send())
-                .instrument(span.clone());
-            let outcome = match limit {
-                Some(limit) => match tokio::time::timeout(limit, one).await {
-                    Ok(result) => {
-                        classify(op.name, result, &lock(&record), self.max_response_bytes)
-                    }
-                    Err(_) => Err(Error::Timeout {
-                        operation: op.name,
-                        after: if scope == "overall" {
-                            started.elapsed()
-                        } else {
-                            limit
-                        },
-                        scope,
-                    }),
-                },
-                None => classify(op.name, one.await, &lock(&record), self.max_response_bytes),
+            let (result, seen) = {
+                // Dropped at the end of this block, so a timed-out attempt is cancelled
+                // before any wait for the next one.
+                let mut one =
+                    std::pin::pin!(SEEN.scope(Seen::default(), send()).instrument(span.clone()));
+                let result = match limit {
+                    Some(limit) => tokio::time::timeout(limit, one.as_mut()).await.ok(),
+                    None => Some(one.as_mut().await),
+                };
+                let seen = one.as_mut().inner_pin_mut().take_value();
+                (result, seen.unwrap_or_default())
             };
-            if let Some(status) = lock(&record).status {
-                span.record("status", status);
-            }
+            let outcome = match result {
+                Some(result) => classify(op.name, result, seen, &span, attempt_started).await,
+                None => Err(Error::Timeout {
+                    operation: op.name,
+                    after: match scope {
+                        TimeoutScope::Overall => started.elapsed(),
+                        _ => limit.unwrap_or_default(),
+                    },
+                    scope,
+                }),
+            };
             span.record("duration_ms", attempt_started.elapsed().as_millis() as u64);
 
             let error = match outcome {
@@ -266,7 +206,7 @@ impl Transport {
             let overall_expired = matches!(
                 error,
                 Error::Timeout {
-                    scope: "overall",
+                    scope: TimeoutScope::Overall,
                     ..
                 }
             );
@@ -276,12 +216,12 @@ impl Transport {
             {
                 return Err(error);
             }
-            let retry_after = match &error {
-                Error::Api(api) => api.retry_after,
-                _ => None,
-            };
+            let retry_after = error.api().and_then(ApiError::retry_after);
             let delay = self.retry.delay(attempt, retry_after);
-            if deadline.is_some_and(|d| Instant::now() + delay >= d) {
+            // A wait that ends past the deadline, or too far ahead to name, is not waited for.
+            let wake = Instant::now().checked_add(delay);
+            if wake.is_none_or(|wake| deadline.is_some_and(|d| wake >= d)) {
+                tracing::debug!(parent: &span, delay_s = delay.as_secs(), "the wait would end past the deadline; not retrying");
                 return Err(error);
             }
             if !self.budget.withdraw() {
@@ -294,6 +234,125 @@ impl Transport {
     }
 }
 
+/// Sends, then reads the whole body once, under the size limit, and hands the raw client a
+/// response whose body is those bytes. The outcomes the raw client would garble arrive as an
+/// error whose source chain carries what happened ([`TooLarge`], [`BodyCut`]).
+async fn execute(
+    client: reqwest::Client,
+    request: reqwest::Request,
+    limit: usize,
+) -> reqwest::Result<reqwest::Response> {
+    let mut response = client.execute(request).await?;
+    let status = response.status();
+    let _ = SEEN.try_with(|seen| seen.status.set(status.as_u16()));
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(carrying(TooLarge { limit }).await);
+    }
+    // Most answers arrive in one chunk: kept as it came, not copied.
+    let mut body = Bytes::new();
+    let mut more: Option<BytesMut> = None;
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let received = body.len() + more.as_ref().map_or(0, BytesMut::len);
+                if received + chunk.len() > limit {
+                    return Err(carrying(TooLarge { limit }).await);
+                }
+                if let Some(more) = &mut more {
+                    more.extend_from_slice(&chunk);
+                } else if body.is_empty() {
+                    body = chunk;
+                } else {
+                    let mut joined = BytesMut::with_capacity(body.len() + chunk.len());
+                    joined.extend_from_slice(&body);
+                    joined.extend_from_slice(&chunk);
+                    more = Some(joined);
+                }
+            }
+            Ok(None) => break,
+            Err(cause) => {
+                let received = match more {
+                    Some(more) => more.freeze(),
+                    None => body,
+                };
+                return Err(carrying(BodyCut { received, cause }).await);
+            }
+        }
+    }
+    if let Some(more) = more {
+        body = more.freeze();
+    }
+    let headers = std::mem::take(response.headers_mut());
+    if status.as_u16() >= 400 {
+        let _ = SEEN.try_with(|seen| {
+            seen.error_parts.set(Some((headers.clone(), body.clone())));
+        });
+    }
+    let mut rebuilt = http::Response::new(reqwest::Body::from(body));
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = response.version();
+    *rebuilt.headers_mut() = headers;
+    Ok(reqwest::Response::from(rebuilt))
+}
+
+/// The response was larger than the limit; it was not read further.
+#[derive(Debug, thiserror::Error)]
+#[error("the response is larger than the limit of {limit} bytes")]
+struct TooLarge {
+    limit: usize,
+}
+
+/// The connection ended before the whole body arrived.
+#[derive(Debug, thiserror::Error)]
+#[error("the response body was cut short after {} bytes", .received.len())]
+struct BodyCut {
+    received: Bytes,
+    #[source]
+    cause: reqwest::Error,
+}
+
+/// A reqwest error whose source chain holds `marker` (reqwest's errors cannot be made
+/// directly: this reads a body that fails with it).
+async fn carrying(marker: impl std::error::Error + Send + Sync + 'static) -> reqwest::Error {
+    let body = reqwest::Body::wrap(Failing(Some(Box::new(marker))));
+    match reqwest::Response::from(http::Response::new(body))
+        .bytes()
+        .await
+    {
+        Err(error) => error,
+        Ok(_) => unreachable!("a failing body yields its error"),
+    }
+}
+
+/// A body whose first frame is an error.
+struct Failing(Option<Box<dyn std::error::Error + Send + Sync>>);
+
+impl http_body::Body for Failing {
+    type Data = Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        std::task::Poll::Ready(self.0.take().map(Err))
+    }
+}
+
+/// The first error of type `M` in the source chain of `error`.
+fn find<'a, M: std::error::Error + 'static>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a M> {
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if let Some(m) = e.downcast_ref::<M>() {
+            return Some(m);
+        }
+        next = e.source();
+    }
+    None
+}
+
 /// What the attempt loop needs to know of an operation.
 #[derive(Debug, Clone)]
 pub(crate) struct Operation {
@@ -303,44 +362,46 @@ pub(crate) struct Operation {
     pub(crate) idempotency: Idempotency,
 }
 
-/// Turns the raw client's outcome, plus what the execute hook saw, into ours.
-fn classify<T: DeserializeOwned>(
+/// Turns the raw client's outcome, plus what the execute hook saw, into ours; records the
+/// status on the attempt's span.
+async fn classify<T: DeserializeOwned>(
     operation: &'static str,
     result: Result<sinch_voice_raw::ResponseValue<T>, sinch_voice_raw::Error<types::Error>>,
-    record: &AttemptRecord,
-    limit: usize,
+    seen: Seen,
+    span: &tracing::Span,
+    attempt_started: Instant,
 ) -> Result<T, Error> {
     use sinch_voice_raw::Error as Raw;
-    let status = record.status.unwrap_or(0);
-    let body = || record.body.clone().unwrap_or_default();
-    if record.too_large {
-        return Err(Error::ResponseTooLarge {
-            operation,
-            status,
-            limit,
-        });
+    let seen_status = seen.status.get();
+    if seen_status != 0 {
+        span.record("status", seen_status);
     }
+    let error_parts = seen.error_parts.into_inner();
     match result {
         Ok(value) => Ok(value.into_inner()),
         Err(Raw::ErrorResponse(value)) => {
             let status = value.status().as_u16();
+            let (headers, body) =
+                error_parts.unwrap_or_else(|| (value.headers().clone(), Bytes::new()));
             Err(api_error(
                 operation,
                 status,
+                headers,
+                body,
                 Some(value.into_inner()),
-                record,
             ))
         }
         Err(Raw::InvalidResponsePayload(bytes, error)) => {
-            if status >= 400 {
+            if seen_status >= 400 {
                 // An error status whose body is not Sinch's JSON (a proxy page, nothing).
-                Err(api_error(operation, status, None, record))
+                let headers = error_parts.map(|(h, _)| h).unwrap_or_default();
+                Err(api_error(operation, seen_status, headers, bytes, None))
             } else {
                 let (path, message) =
                     decode_failure::<T>(&bytes).unwrap_or((String::new(), error.to_string()));
                 Err(Error::Decode {
                     operation,
-                    status,
+                    status: seen_status,
                     path,
                     message,
                     body: bytes,
@@ -350,40 +411,52 @@ fn classify<T: DeserializeOwned>(
         }
         Err(Raw::UnexpectedResponse(response)) => {
             let status = response.status().as_u16();
+            span.record("status", status);
+            let (headers, body) = match error_parts {
+                Some(parts) => parts,
+                None => {
+                    let headers = response.headers().clone();
+                    // The execute hook made this body of bytes already read: no I/O.
+                    (headers, response.bytes().await.unwrap_or_default())
+                }
+            };
             if status >= 400 {
-                let parsed = serde_json::from_slice::<types::Error>(&body()).ok();
-                Err(api_error(operation, status, parsed, record))
+                let parsed = serde_json::from_slice::<types::Error>(&body).ok();
+                Err(api_error(operation, status, headers, body, parsed))
             } else {
                 Err(Error::Decode {
                     operation,
                     status,
                     path: String::new(),
                     message: format!("unexpected status {status} for this operation"),
-                    body: body(),
+                    body,
                     truncated: false,
                 })
             }
         }
         Err(Raw::CommunicationError(error)) | Err(Raw::ResponseBodyError(error)) => {
-            if let Some(cut) = &record.body_error {
+            if let Some(too_large) = find::<TooLarge>(&error) {
+                return Err(Error::ResponseTooLarge {
+                    operation,
+                    status: seen_status,
+                    limit: too_large.limit,
+                });
+            }
+            if let Some(cut) = find::<BodyCut>(&error) {
                 // The answer began but did not arrive whole.
-                let partial = body();
-                let path = decode_failure::<T>(&partial)
+                let path = decode_failure::<T>(&cut.received)
                     .map(|(p, _)| p)
                     .unwrap_or_default();
                 return Err(Error::Decode {
                     operation,
-                    status,
+                    status: seen_status,
                     path,
-                    message: format!(
-                        "the response body was cut short after {} bytes: {cut}",
-                        partial.len()
-                    ),
-                    body: partial,
+                    message: format!("{cut}: {}", chain_text(&cut.cause)),
+                    body: cut.received.clone(),
                     truncated: true,
                 });
             }
-            Err(transport_error(operation, &error))
+            Err(transport_error(operation, error, attempt_started))
         }
         Err(Raw::InvalidRequest(message)) => Err(Error::InvalidInput {
             field: field_of_invalid_request(&message),
@@ -392,10 +465,10 @@ fn classify<T: DeserializeOwned>(
         Err(Raw::Custom(message)) => Err(Error::Configuration(message)),
         Err(Raw::InvalidUpgrade(error)) => Err(Error::Decode {
             operation,
-            status,
+            status: seen_status,
             path: String::new(),
             message: error.to_string(),
-            body: body(),
+            body: Bytes::new(),
             truncated: false,
         }),
     }
@@ -404,26 +477,22 @@ fn classify<T: DeserializeOwned>(
 fn api_error(
     operation: &'static str,
     status: u16,
+    headers: http::HeaderMap,
+    body: Bytes,
     parsed: Option<types::Error>,
-    record: &AttemptRecord,
 ) -> Error {
-    let retry_after = record
-        .retry_after
-        .as_deref()
+    let retry_after = headers
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
         .and_then(|v| parse_retry_after(v, chrono::Utc::now()));
-    let (error_code, message, reference) = match parsed {
-        Some(e) => (e.error_code, e.message, e.reference),
-        None => (None, None, None),
-    };
-    Error::Api(Box::new(ApiError {
+    Error::Api(Box::new(ApiError::new(
         operation,
         status,
-        error_code,
-        message,
-        reference,
+        parsed,
         retry_after,
-        body: record.body.clone().unwrap_or_default(),
-    }))
+        body,
+        headers,
+    )))
 }
 
 /// Decodes `bytes` as `T` again, tracking the path, to say which field is wrong.
@@ -452,27 +521,43 @@ fn decode_failure<T: DeserializeOwned>(bytes: &[u8]) -> Option<(String, String)>
     }
 }
 
-fn transport_error(operation: &'static str, error: &reqwest::Error) -> Error {
-    // Walk the source chain: reqwest's own text is often just "error sending request".
-    let mut reason = error.to_string();
-    let mut source = std::error::Error::source(error);
+/// An error and its sources, joined by `: ` (reqwest's own text is often just "error sending
+/// request").
+fn chain_text(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
     while let Some(inner) = source {
-        reason.push_str(": ");
-        reason.push_str(&inner.to_string());
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
         source = inner.source();
     }
+    text
+}
+
+fn transport_error(
+    operation: &'static str,
+    error: reqwest::Error,
+    attempt_started: Instant,
+) -> Error {
     if error.is_connect() {
-        Error::NotSent { operation, reason }
+        Error::NotSent {
+            operation,
+            source: error,
+        }
     } else if error.is_timeout() {
+        // A timeout of the user's own reqwest client.
         Error::Timeout {
             operation,
-            after: Duration::ZERO,
-            scope: "attempt",
+            after: attempt_started.elapsed(),
+            scope: TimeoutScope::Attempt,
         }
     } else if error.is_builder() {
-        Error::Configuration(reason)
+        Error::Configuration(chain_text(&error))
     } else {
-        Error::NoAnswer { operation, reason }
+        Error::NoAnswer {
+            operation,
+            source: error,
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use sinch_voice::{BudgetSettings, CallId, Client, Credentials, Error, RetryPolicy};
+use sinch_voice::{BudgetSettings, CallId, Client, Credentials, Error, RetryPolicy, TimeoutScope};
 use tokio::net::{TcpListener, TcpStream};
 
 // ---------------------------------------------------------------------------------------
@@ -342,7 +342,7 @@ async fn a_stalled_attempt_times_out() {
         matches!(
             err,
             Error::Timeout {
-                scope: "attempt",
+                scope: TimeoutScope::Attempt,
                 ..
             }
         ),
@@ -535,11 +535,11 @@ async fn a_404_is_reported_in_full_and_not_retried() {
         .unwrap_err();
     println!("{err}");
     let api = err.api().unwrap_or_else(|| panic!("{err:?}"));
-    assert_eq!(api.status, 404);
+    assert_eq!(api.status(), 404);
     assert_eq!(api.code(), Some(40400));
-    assert_eq!(api.message.as_deref(), Some("Call not found"));
-    assert_eq!(api.reference.as_deref(), Some("r-1"));
-    assert_eq!(api.body.as_ref(), body.as_bytes());
+    assert_eq!(api.message(), Some("Call not found"));
+    assert_eq!(api.reference(), Some("r-1"));
+    assert_eq!(api.body().as_ref(), body.as_bytes());
     assert!(!err.is_retryable());
     assert_eq!(server.hits(), 1);
 }
@@ -559,8 +559,8 @@ async fn a_502_html_page_keeps_its_body() {
         .unwrap_err();
     println!("{err}");
     let api = err.api().unwrap_or_else(|| panic!("{err:?}"));
-    assert_eq!(api.status, 502);
-    assert_eq!(api.body.as_ref(), page.as_bytes());
+    assert_eq!(api.status(), 502);
+    assert_eq!(api.body().as_ref(), page.as_bytes());
     assert_eq!(api.code(), None);
     assert!(err.is_retryable());
 }

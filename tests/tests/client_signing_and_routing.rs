@@ -676,7 +676,7 @@ async fn a_wrong_secret_is_refused_with_401_and_error_code_40100() {
         let err = result.expect_err(name);
         assert!(matches!(err, Error::Api(_)), "{name}: {err:?}");
         let api = err.api().unwrap();
-        assert_eq!(api.status, 401, "{name}");
+        assert_eq!(api.status(), 401, "{name}");
         assert_eq!(err.status(), Some(401), "{name}");
         assert_eq!(api.code(), Some(40100), "{name}");
         assert!(

@@ -96,9 +96,9 @@ fn client(emulator: &EmulatorHandle, auth: AuthMode) -> Client {
 fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, Option<i64>, String) {
     match result {
         Err(Error::Api(api)) => (
-            api.status,
+            api.status(),
             api.code(),
-            api.message.clone().unwrap_or_default(),
+            api.message().unwrap_or_default().to_string(),
         ),
         other => panic!("expected Error::Api, got {other:?}"),
     }

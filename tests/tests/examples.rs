@@ -108,7 +108,9 @@ async fn the_vendor_scripts_and_the_callout_examples() {
     );
     let heard = emulator
         .wait_for(&tts, WAIT, |s| {
-            s.transcript.iter().any(|t| t.contains("Hello from an example"))
+            s.transcript
+                .iter()
+                .any(|t| t.contains("Hello from an example"))
         })
         .await;
     assert!(heard.is_some(), "{:?}", emulator.call(&tts));
@@ -117,7 +119,10 @@ async fn the_vendor_scripts_and_the_callout_examples() {
     assert!(info.contains("status:") && info.contains(CALLER), "{info}");
 
     let numbers = stdout(&run(&emulator, "list_numbers", &[]).await);
-    assert!(numbers.contains(OUR_NUMBER) && numbers.contains(OUR_OTHER_NUMBER), "{numbers}");
+    assert!(
+        numbers.contains(OUR_NUMBER) && numbers.contains(OUR_OTHER_NUMBER),
+        "{numbers}"
+    );
 
     let custom = call_id(
         &run(
@@ -129,7 +134,9 @@ async fn the_vendor_scripts_and_the_callout_examples() {
     );
     let connected = emulator
         .wait_for(&custom, WAIT, |s| {
-            s.transcript.iter().any(|t| t.contains("Connecting you now."))
+            s.transcript
+                .iter()
+                .any(|t| t.contains("Connecting you now."))
         })
         .await;
     assert!(connected.is_some(), "{:?}", emulator.call(&custom));
@@ -143,7 +150,14 @@ async fn the_conference_participant_and_call_leg_examples() {
         &run(
             &emulator,
             "make_conference_call",
-            &["--to", CALLER, "--conference-id", room, "--greeting", "Welcome"],
+            &[
+                "--to",
+                CALLER,
+                "--conference-id",
+                room,
+                "--greeting",
+                "Welcome",
+            ],
         )
         .await,
     );
@@ -170,7 +184,10 @@ async fn the_conference_participant_and_call_leg_examples() {
     .await;
     let ended = emulator.wait_until_ended(&conference, WAIT).await.unwrap();
     assert!(
-        ended.transcript.iter().any(|t| t.contains("Two minutes left.")),
+        ended
+            .transcript
+            .iter()
+            .any(|t| t.contains("Two minutes left.")),
         "{ended:?}"
     );
     assert_eq!(ended.status, "FINAL");
@@ -205,6 +222,9 @@ async fn the_numbers_and_callbacks_example() {
             .find(|x| x.number.as_deref() == Some(n))
             .and_then(|x| x.application_key.clone())
     };
-    assert_eq!(key_of(OUR_NUMBER).as_deref(), Some(emulator.application_key()));
+    assert_eq!(
+        key_of(OUR_NUMBER).as_deref(),
+        Some(emulator.application_key())
+    );
     assert_eq!(key_of(OUR_OTHER_NUMBER), None);
 }

@@ -409,44 +409,87 @@ async fn callout_roundtrip(
         None => (start_server()?, "in-process axum on its own thread"),
     };
     let client = Client::builder()
-        .credentials(credentials)
+        .credentials(credentials.clone())
         .calling_url(&base)
         .retry_policy(RetryPolicy::none())
         .build()
         .map_err(|e| e.to_string())?;
-    let request = fixture_callout(&body)?;
-    for _ in 0..200 {
-        client
-            .callout(request.clone())
-            .await
-            .map_err(|e| e.to_string())?;
+    let request = Fixture {
+        typed: fixture_callout(&body)?,
+        raw: serde_json::from_value(body)
+            .map_err(|e| format!("the fixture callout is not a CalloutRequest: {e}"))?,
+    };
+    let floor = Arc::new(RawFloor::new(&base, credentials)?);
+    let callers = [Caller::Client(client), Caller::RawFloor(floor)];
+    for caller in &callers {
+        for _ in 0..200 {
+            black_box(caller.callout(&request).await?);
+        }
     }
     for concurrency in [1usize, 16] {
-        let mut runs = Vec::new();
-        for _ in 0..options.runs {
-            runs.push(load_run(&client, &request, options.callouts, concurrency).await?);
+        // Interleaved, alternating which goes first, so a drift of the machine's speed over
+        // the run (common on shared machines) weighs on both alike.
+        let mut runs: [Vec<(f64, f64, f64)>; 2] = [Vec::new(), Vec::new()];
+        for run in 0..options.runs {
+            let order = if run % 2 == 0 { [0, 1] } else { [1, 0] };
+            for i in order {
+                runs[i].push(load_run(&callers[i], &request, options.callouts, concurrency).await?);
+            }
         }
-        let rates: Vec<f64> = runs.iter().map(|r| r.0).collect();
-        let med = median(rates.clone());
-        let closest = runs
+        let rates = |runs: &[(f64, f64, f64)]| runs.iter().map(|r| r.0).collect::<Vec<f64>>();
+        let client_rates = rates(&runs[0]);
+        let floor_rates = rates(&runs[1]);
+        let client_median = median(client_rates.clone());
+        let floor_median = median(floor_rates.clone());
+        let paired: Vec<f64> = client_rates
             .iter()
-            .min_by(|a, b| (a.0 - med).abs().total_cmp(&(b.0 - med).abs()))
-            .expect("at least one run");
+            .zip(&floor_rates)
+            .map(|(c, f)| round3(c / f))
+            .collect();
+        for (i, caller) in callers.iter().enumerate() {
+            let rates = if i == 0 { &client_rates } else { &floor_rates };
+            let med = if i == 0 { client_median } else { floor_median };
+            let closest = runs[i]
+                .iter()
+                .min_by(|a, b| (a.0 - med).abs().total_cmp(&(b.0 - med).abs()))
+                .expect("at least one run");
+            let mut line = json!({
+                "case": "callout_roundtrip",
+                "variant": caller.variant(),
+                "n": options.callouts,
+                "concurrency": concurrency,
+                "ops_per_sec": med.round(),
+                "requests_per_sec": med.round(),
+                "p50_ms": round3(closest.1),
+                "p99_ms": round3(closest.2),
+                "runs_rps": rates.iter().map(|r| r.round()).collect::<Vec<_>>(),
+                "server": server,
+                "note": caller.note(),
+            });
+            if i == 0 {
+                line["ratio_to_raw_floor"] = json!(round3(client_median / floor_median));
+                line["runs_ratio_to_raw_floor"] = json!(paired);
+            }
+            emit(line);
+        }
         emit(json!({
             "case": "callout_roundtrip",
-            "variant": "client",
-            "n": options.callouts,
+            "variant": "client_over_raw_floor",
             "concurrency": concurrency,
-            "ops_per_sec": med.round(),
-            "requests_per_sec": med.round(),
-            "p50_ms": (closest.1 * 1000.0).round() / 1000.0,
-            "p99_ms": (closest.2 * 1000.0).round() / 1000.0,
-            "runs_rps": rates.iter().map(|r| r.round()).collect::<Vec<_>>(),
-            "server": server,
-            "note": "Client::callout(TtsCallout): check, serialise, sign, send over keep-alive, read and decode the reply",
+            "ratio": round3(client_median / floor_median),
+            "median_of_paired_runs": round3(median(paired.clone())),
+            "note": "requests/s of the client divided by those of the raw floor (medians of interleaved runs)",
         }));
     }
     Ok(())
+}
+
+/// The peers' fixture callout: as the typed request a user of this crate writes, and as the
+/// raw body the floor sends.
+#[derive(Clone)]
+struct Fixture {
+    typed: TtsCallout<'static>,
+    raw: sinch_voice::raw::types::CalloutRequest,
 }
 
 /// The peers' fixture callout as the typed request a user writes.
@@ -474,10 +517,117 @@ fn fixture_callout(body: &Value) -> Result<TtsCallout<'static>, String> {
         .pie(flag("enablePie")))
 }
 
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// What a user of plain reqwest would write to place a callout: serialise, sign with this
+/// crate's `signing::sign`, send, read and decode the reply. No retries, timeouts, tracing
+/// or size limit: the floor the client's own path is measured against.
+struct RawFloor {
+    http: reqwest::Client,
+    url: String,
+    credentials: Credentials,
+}
+
+const CALLOUTS_PATH: &str = "/calling/v1/callouts";
+
+impl RawFloor {
+    fn new(base: &str, credentials: Credentials) -> Result<Self, String> {
+        sinch_voice::install_tls_provider();
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(RawFloor {
+            http,
+            url: format!("{}{CALLOUTS_PATH}", base.trim_end_matches('/')),
+            credentials,
+        })
+    }
+
+    async fn callout(
+        &self,
+        request: &sinch_voice::raw::types::CalloutRequest,
+    ) -> Result<String, String> {
+        let body = serde_json::to_vec(request).map_err(|e| e.to_string())?;
+        let timestamp = format_timestamp(chrono::Utc::now());
+        let signature = sign(
+            &self.credentials,
+            &SigningInput {
+                method: "POST",
+                path: CALLOUTS_PATH,
+                content_type: Some("application/json"),
+                body: Some(&body),
+                timestamp: &timestamp,
+            },
+        );
+        let response = self
+            .http
+            .post(&self.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header("x-timestamp", timestamp)
+            .header(reqwest::header::AUTHORIZATION, signature.authorization)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(|e| e.to_string())?;
+        if !status.is_success() {
+            return Err(format!("raw floor: HTTP {status}"));
+        }
+        let reply: sinch_voice::raw::types::CalloutResponse =
+            serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+        reply
+            .call_id
+            .ok_or_else(|| "raw floor: no callId".to_string())
+    }
+}
+
+/// Who places the callouts of a load run.
+#[derive(Clone)]
+enum Caller {
+    Client(Client),
+    RawFloor(Arc<RawFloor>),
+}
+
+impl Caller {
+    async fn callout(&self, request: &Fixture) -> Result<String, String> {
+        match self {
+            Caller::Client(client) => client
+                .callout(request.typed.clone())
+                .await
+                .map(|id| id.into_string())
+                .map_err(|e| e.to_string()),
+            Caller::RawFloor(floor) => floor.callout(&request.raw).await,
+        }
+    }
+
+    fn variant(&self) -> &'static str {
+        match self {
+            Caller::Client(_) => "client",
+            Caller::RawFloor(_) => "raw_floor",
+        }
+    }
+
+    fn note(&self) -> &'static str {
+        match self {
+            Caller::Client(_) => {
+                "Client::callout(TtsCallout): check, serialise, sign, send over keep-alive, read and decode the reply"
+            }
+            Caller::RawFloor(_) => {
+                "plain reqwest + sinch_voice::signing::sign: serialise, sign, send, read and decode the reply; no retries, timeouts, tracing or size limit"
+            }
+        }
+    }
+}
+
 /// `n` callouts with `concurrency` in flight: (requests per second, p50 ms, p99 ms).
 async fn load_run(
-    client: &Client,
-    request: &TtsCallout<'static>,
+    caller: &Caller,
+    request: &Fixture,
     n: usize,
     concurrency: usize,
 ) -> Result<(f64, f64, f64), String> {
@@ -485,17 +635,14 @@ async fn load_run(
     let started = Instant::now();
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..concurrency {
-        let client = client.clone();
+        let caller = caller.clone();
         let request = request.clone();
         let next = Arc::clone(&next);
         workers.spawn(async move {
             let mut latencies = Vec::new();
             while next.fetch_add(1, Ordering::Relaxed) < n {
                 let sent = Instant::now();
-                let call_id = client
-                    .callout(request.clone())
-                    .await
-                    .map_err(|e| e.to_string())?;
+                let call_id = caller.callout(&request).await?;
                 black_box(call_id.len());
                 latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
             }
