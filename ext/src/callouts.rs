@@ -504,8 +504,8 @@ pub enum Callout<'a> {
     Tts(TtsCallout<'a>),
     /// Into a conference.
     Conference(ConferenceCallout<'a>),
-    /// Driven by SVAML.
-    Custom(CustomCallout<'a>),
+    /// Driven by SVAML (boxed: its replies make it the largest).
+    Custom(Box<CustomCallout<'a>>),
 }
 
 impl<'a> From<TtsCallout<'a>> for Callout<'a> {
@@ -522,22 +522,25 @@ impl<'a> From<ConferenceCallout<'a>> for Callout<'a> {
 
 impl<'a> From<CustomCallout<'a>> for Callout<'a> {
     fn from(c: CustomCallout<'a>) -> Self {
-        Callout::Custom(c)
+        Callout::Custom(Box::new(c))
     }
 }
 
 #[derive(Serialize)]
-#[serde(tag = "method", rename_all = "camelCase")]
+#[serde(tag = "method")]
 enum CalloutWire<'w> {
-    TtsCallout {
+    #[serde(rename = "ttsCallout")]
+    Tts {
         #[serde(rename = "ttsCallout")]
         body: TtsCallout<'w>,
     },
-    ConferenceCallout {
+    #[serde(rename = "conferenceCallout")]
+    Conference {
         #[serde(rename = "conferenceCallout")]
         body: ConferenceCallout<'w>,
     },
-    CustomCallout {
+    #[serde(rename = "customCallout")]
+    Custom {
         #[serde(rename = "customCallout")]
         body: CustomCalloutWire<'w>,
     },
@@ -557,13 +560,13 @@ impl Callout<'_> {
     pub fn to_json(&self) -> Result<serde_json::Value, Error> {
         self.check()?;
         let wire = match self {
-            Callout::Tts(c) => CalloutWire::TtsCallout {
+            Callout::Tts(c) => CalloutWire::Tts {
                 body: c.on_the_wire(),
             },
-            Callout::Conference(c) => CalloutWire::ConferenceCallout {
+            Callout::Conference(c) => CalloutWire::Conference {
                 body: c.on_the_wire(),
             },
-            Callout::Custom(c) => CalloutWire::CustomCallout { body: c.wire() },
+            Callout::Custom(c) => CalloutWire::Custom { body: c.wire() },
         };
         serde_json::to_value(&wire)
             .map_err(|e| Error::invalid_input("callout", format!("cannot be serialised: {e}")))

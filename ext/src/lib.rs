@@ -9,20 +9,22 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), sinch_voice::Error> {
-//! use sinch_voice::{Client, Region};
+//! use sinch_voice::{AssignNumbers, Client, ConferenceCallout, Credentials, Region, TtsCallout};
 //!
 //! // SINCH_APPLICATION_KEY, SINCH_APPLICATION_SECRET and optionally SINCH_VOICE_REGION.
 //! let client = Client::from_env()?;
 //! let call_id = client
-//!     .tts_callout("+46701234567", "+14045001000", "Your appointment is tomorrow at 10:30.")
+//!     .callout(TtsCallout::to("+46701234567").cli("+14045001000").text("Your appointment is tomorrow at 10:30.").locale("en-GB"))
 //!     .await?;
 //! let call = client.get_call(&call_id).await?;
 //! println!("{:?}", call.status);
+//! client.callout(ConferenceCallout::to("+46701234567", "standup").ace(true).dice(true)).await?;
 //!
 //! let europe = Client::builder()
-//!     .credentials(sinch_voice::Credentials::new("app-key", "c2VjcmV0LWJ5dGVz")?)
+//!     .credentials(Credentials::new("app-key", "c2VjcmV0LWJ5dGVz")?)
 //!     .region(Region::Euc1)
 //!     .build()?;
+//! europe.assign_numbers(AssignNumbers::new(["+14045001000"])).await?;
 //! for number in europe.list_numbers().await?.numbers {
 //!     println!("{:?} {:?}", number.number, number.capability);
 //! }

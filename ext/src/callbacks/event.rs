@@ -90,6 +90,7 @@ open_enum! {
 
 /// An answering-machine detection result.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct AmdResult {
     /// The verdict.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -105,6 +106,7 @@ pub struct AmdResult {
 /// What a menu produced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct MenuResult<'a> {
     /// The menu (the conference id for conference DTMF).
     #[serde(
@@ -140,6 +142,7 @@ macro_rules! event_struct {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
         #[serde(rename_all = "camelCase")]
+        #[non_exhaustive]
         pub struct $name<'a> {
             /// The call's id (received as `callid` or `callId`).
             pub callid: Text<'a>,
