@@ -16,8 +16,8 @@ use axum::http::{Request, StatusCode, header};
 use serde_json::{Value, json};
 use sinch_voice::Credentials;
 use sinch_voice::callbacks::{
-    AceEvent, CallbackHandler, CallbackRouter, DiceEvent, IceEvent, NotifyEvent, PieEvent,
-    Verifier, signed_callback,
+    AceEvent, CallbackHandler, CallbackRouter, DiceEvent, HandlerError, IceEvent, NotifyEvent,
+    PieEvent, Verifier, signed_callback,
 };
 use sinch_voice::signing::format_timestamp;
 use sinch_voice::svaml::{AceResponse, IceResponse, Menu, PieResponse, Prompt, RunMenu};
@@ -188,28 +188,37 @@ fn pie_reply() -> PieResponse<'static> {
     PieResponse::builder().hangup().build().unwrap()
 }
 
+fn id<'e>(callid: &'e Option<std::borrow::Cow<'_, str>>) -> &'e str {
+    callid.as_deref().unwrap_or("")
+}
+
 impl CallbackHandler for Recorder {
-    async fn on_ice(&self, event: IceEvent<'static>) -> IceResponse<'static> {
-        self.0.record(&self.0.ice, "ice", &event.callid);
-        ice_reply(&event.callid, event.custom.as_deref() == Some("hangup"))
+    async fn on_ice(&self, event: IceEvent<'static>) -> Result<IceResponse<'static>, HandlerError> {
+        self.0.record(&self.0.ice, "ice", id(&event.callid));
+        Ok(ice_reply(
+            id(&event.callid),
+            event.custom.as_deref() == Some("hangup"),
+        ))
     }
 
-    async fn on_ace(&self, event: AceEvent<'static>) -> AceResponse<'static> {
-        self.0.record(&self.0.ace, "ace", &event.callid);
-        ace_reply()
+    async fn on_ace(&self, event: AceEvent<'static>) -> Result<AceResponse<'static>, HandlerError> {
+        self.0.record(&self.0.ace, "ace", id(&event.callid));
+        Ok(ace_reply())
     }
 
-    async fn on_pie(&self, event: PieEvent<'static>) -> PieResponse<'static> {
-        self.0.record(&self.0.pie, "pie", &event.callid);
-        pie_reply()
+    async fn on_pie(&self, event: PieEvent<'static>) -> Result<PieResponse<'static>, HandlerError> {
+        self.0.record(&self.0.pie, "pie", id(&event.callid));
+        Ok(pie_reply())
     }
 
-    async fn on_dice(&self, event: DiceEvent<'static>) {
-        self.0.record(&self.0.dice, "dice", &event.callid);
+    async fn on_dice(&self, event: DiceEvent<'static>) -> Result<(), HandlerError> {
+        self.0.record(&self.0.dice, "dice", id(&event.callid));
+        Ok(())
     }
 
-    async fn on_notify(&self, event: NotifyEvent<'static>) {
-        self.0.record(&self.0.notify, "notify", &event.callid);
+    async fn on_notify(&self, event: NotifyEvent<'static>) -> Result<(), HandlerError> {
+        self.0.record(&self.0.notify, "notify", id(&event.callid));
+        Ok(())
     }
 }
 
@@ -608,8 +617,11 @@ async fn bad_bodies_get_400_naming_the_field() {
     let server = Server::start().await;
     let cases = [
         (r#"{"event":"ice","callid":"c1""#, "$"),
-        (r#"{"event":"ice","cli":"46701234567"}"#, "callid"),
-        (r#"{"event":"pie","callid":"c1"}"#, "menuResult"),
+        (r#"{"cli":"46701234567"}"#, "event"),
+        (
+            r#"{"event":"pie","callid":"c1","menuResult":{"type":5}}"#,
+            "menuResult.type",
+        ),
         (
             r#"{"event":"ice","callid":"c1","duration":"x"}"#,
             "duration",

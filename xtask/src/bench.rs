@@ -306,7 +306,7 @@ fn parse_callback(options: &Options, body: &str) {
         other => panic!("expected an ICE, got {}", other.name()),
     }
     let rates = micro_runs(options, || match CallbackEvent::parse(body) {
-        Ok(event) => event.callid().len(),
+        Ok(event) => event.callid().map_or(0, str::len),
         Err(_) => 0,
     });
     emit(json!({

@@ -9,7 +9,8 @@
 use std::sync::Arc;
 
 use sinch_voice::callbacks::{
-    AceEvent, CallbackHandler, DiceEvent, IceEvent, MenuResultType, NotifyEvent, PieEvent,
+    AceEvent, CallbackHandler, DiceEvent, HandlerError, IceEvent, MenuResultType, NotifyEvent,
+    PieEvent,
 };
 use sinch_voice::svaml::{
     AceResponse, Action, ConnectConf, Context, IceResponse, Instruction, Menu, OptionAction,
@@ -80,19 +81,19 @@ impl Ivr {
 }
 
 impl CallbackHandler for Ivr {
-    async fn on_ice(&self, event: IceEvent<'static>) -> IceResponse<'static> {
+    async fn on_ice(&self, event: IceEvent<'static>) -> Result<IceResponse<'static>, HandlerError> {
         let reply = self.replies.ice.clone();
         let to = event.to.as_ref().map_or("?", |to| &to.endpoint);
         let from = number(event.cli.as_deref().unwrap_or("?"));
         self.out.event(
             "ICE",
-            &format!("call {} from {from} to {to}", short_id(&event.callid)),
+            &format!("call {} from {from} to {to}", call(&event.callid)),
             Some(&describe(&reply)),
         );
-        reply
+        Ok(reply)
     }
 
-    async fn on_ace(&self, event: AceEvent<'static>) -> AceResponse<'static> {
+    async fn on_ace(&self, event: AceEvent<'static>) -> Result<AceResponse<'static>, HandlerError> {
         let reply = self.replies.ace.clone();
         let custom = match event.custom.as_deref() {
             Some(custom) if !custom.is_empty() => format!(" (custom {custom:?})"),
@@ -100,48 +101,57 @@ impl CallbackHandler for Ivr {
         };
         self.out.event(
             "ACE",
-            &format!("call {} answered{custom}", short_id(&event.callid)),
+            &format!("call {} answered{custom}", call(&event.callid)),
             Some(&describe(&reply)),
         );
-        reply
+        Ok(reply)
     }
 
-    async fn on_pie(&self, event: PieEvent<'static>) -> PieResponse<'static> {
-        let result = &event.menu_result;
-        let value = result.value.as_deref().unwrap_or("");
-        let reply = match (&result.kind, value) {
-            (MenuResultType::Return, "sales") => self.replies.sales.clone(),
-            (MenuResultType::Return, "goodbye") => self.replies.goodbye.clone(),
+    async fn on_pie(&self, event: PieEvent<'static>) -> Result<PieResponse<'static>, HandlerError> {
+        let result = event.menu_result.as_ref();
+        let value = result.and_then(|r| r.value.as_deref()).unwrap_or("");
+        let kind = result.and_then(|r| r.kind.as_ref());
+        let reply = match (kind, value) {
+            (Some(MenuResultType::Return), "sales") => self.replies.sales.clone(),
+            (Some(MenuResultType::Return), "goodbye") => self.replies.goodbye.clone(),
             _ => self.replies.fallback.clone(),
         };
         self.out.event(
             "PIE",
             &format!(
                 "call {} menu {}: {} {value}",
-                short_id(&event.callid),
-                result.menu_id.as_deref().unwrap_or("?"),
-                result.kind,
+                call(&event.callid),
+                result.and_then(|r| r.menu_id.as_deref()).unwrap_or("?"),
+                kind.map_or("?", |k| k.as_str()),
             ),
             Some(&describe(&reply)),
         );
-        reply
+        Ok(reply)
     }
 
-    async fn on_dice(&self, event: DiceEvent<'static>) {
+    async fn on_dice(&self, event: DiceEvent<'static>) -> Result<(), HandlerError> {
         let text = format!(
             "call {} ended: {}, {}, {} s",
-            short_id(&event.callid),
+            call(&event.callid),
             event.result.as_ref().map_or("?", |r| r.as_str()),
             event.reason.as_ref().map_or("?", |r| r.as_str()),
             event.duration.unwrap_or(0),
         );
         self.out.event("DiCE", &text, None);
+        Ok(())
     }
 
-    async fn on_notify(&self, event: NotifyEvent<'static>) {
-        let text = format!("call {} {}", short_id(&event.callid), event.kind);
+    async fn on_notify(&self, event: NotifyEvent<'static>) -> Result<(), HandlerError> {
+        let kind = event.kind.as_ref().map_or("?", |k| k.as_str());
+        let text = format!("call {} {kind}", call(&event.callid));
         self.out.event("NTFY", &text, None);
+        Ok(())
     }
+}
+
+/// A call's short id, or `?` for an event that names none.
+fn call(callid: &Option<std::borrow::Cow<'_, str>>) -> String {
+    callid.as_deref().map_or_else(|| "?".to_string(), short_id)
 }
 
 /// A reply in one readable line: `say "Welcome to Acme" · runMenu main [1→sales, 2→goodbye]`.

@@ -117,8 +117,8 @@ pub struct MenuResult<'a> {
     )]
     pub menu_id: Option<Text<'a>>,
     /// What happened.
-    #[serde(rename = "type")]
-    pub kind: MenuResultType,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<MenuResultType>,
     /// The `return(x)` value or the digits (leading zeros kept).
     #[serde(
         borrow,
@@ -144,8 +144,10 @@ macro_rules! event_struct {
         #[serde(rename_all = "camelCase")]
         #[non_exhaustive]
         pub struct $name<'a> {
-            /// The call's id (received as `callid` or `callId`).
-            pub callid: Text<'a>,
+            /// The call's id (received as `callid` or `callId`); absent from events about a
+            /// conference or an application rather than one call.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub callid: Option<Text<'a>>,
             /// The conference, for conference-related events.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub conference_id: Option<Text<'a>>,
@@ -165,6 +167,9 @@ macro_rules! event_struct {
             #[serde(skip_serializing_if = "Vec::is_empty")]
             pub cookies: Vec<CallHeader<'a>>,
             $( $(#[$fmeta])* pub $field: $ty, )*
+            /// Fields this crate does not know, kept as received and serialised back.
+            #[serde(flatten)]
+            pub extra: Extra,
         }
     };
 }
@@ -254,7 +259,8 @@ event_struct! {
     /// [`PieResponse`](crate::svaml::PieResponse).
     pub struct PieEvent<'a> {
         /// The result.
-        pub menu_result: MenuResult<'a>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub menu_result: Option<MenuResult<'a>>,
     }
 }
 
@@ -262,8 +268,8 @@ event_struct! {
     /// Notification: recordings, transcripts, asynchronous AMD, call errors. No reply is read.
     pub struct NotifyEvent<'a> {
         /// What is notified (an open set).
-        #[serde(rename = "type")]
-        pub kind: NotifyType,
+        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+        pub kind: Option<NotifyType>,
         /// Where the recording or transcript is.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub destination: Option<Text<'a>>,
@@ -282,9 +288,93 @@ event_struct! {
     }
 }
 
-/// A callback, by its `event`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "event", rename_all = "lowercase")]
+/// A JSON value kept exactly as received (its text), and written back the same.
+///
+/// Read without recursion, so a deeply nested value in a field nobody reads costs nothing
+/// but its bytes.
+#[derive(Clone)]
+pub struct RawJson(Box<serde_json::value::RawValue>);
+
+impl RawJson {
+    /// The JSON text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The value as `T`.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(self.0.get())
+    }
+
+    pub(crate) fn from_raw(raw: Box<serde_json::value::RawValue>) -> RawJson {
+        RawJson(raw)
+    }
+
+    pub(crate) fn of(value: &impl Serialize) -> Option<RawJson> {
+        serde_json::value::to_raw_value(value).ok().map(RawJson)
+    }
+}
+
+impl std::fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.get())
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl Serialize for RawJson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawJson {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Box::<serde_json::value::RawValue>::deserialize(deserializer).map(RawJson)
+    }
+}
+
+impl JsonSchema for RawJson {
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("AnyValue")
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "description": "Any JSON value, kept as received." })
+    }
+}
+
+/// Fields of an event this crate does not know, kept as received and written back.
+pub type Extra = std::collections::BTreeMap<String, RawJson>;
+
+/// An event this crate does not know (the platform added one): its name and whole body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UnknownEvent<'a> {
+    /// The `event` name, e.g. `somethingnew`.
+    pub name: Text<'a>,
+    /// The body as received (`event` included), written back as it was.
+    pub body: RawJson,
+    /// Its `callid` (or `callId`), when it has one.
+    pub callid: Option<String>,
+}
+
+impl UnknownEvent<'_> {
+    /// A top-level field of the body.
+    pub fn field(&self, name: &str) -> Option<serde_json::Value> {
+        let map: serde_json::Map<String, serde_json::Value> = self.body.parse().ok()?;
+        map.get(name).cloned()
+    }
+}
+
+/// A callback, by its `event`. Serialising gives back what was parsed, unknown fields and
+/// unknown events included.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CallbackEvent<'a> {
     /// `ice`.
@@ -297,103 +387,105 @@ pub enum CallbackEvent<'a> {
     Pie(PieEvent<'a>),
     /// `notify`.
     Notify(NotifyEvent<'a>),
+    /// An event this crate does not know yet.
+    Unknown(UnknownEvent<'a>),
 }
 
 impl CallbackEvent<'_> {
-    /// The `event` name: `ice`, `ace`, `dice`, `pie` or `notify`.
-    pub fn name(&self) -> &'static str {
+    /// The `event` name: `ice`, `ace`, `dice`, `pie`, `notify`, or the unknown one's.
+    pub fn name(&self) -> &str {
         match self {
             CallbackEvent::Ice(_) => "ice",
             CallbackEvent::Ace(_) => "ace",
             CallbackEvent::Dice(_) => "dice",
             CallbackEvent::Pie(_) => "pie",
             CallbackEvent::Notify(_) => "notify",
+            CallbackEvent::Unknown(e) => &e.name,
         }
     }
 
-    /// The call's id.
-    pub fn callid(&self) -> &str {
+    /// The call's id, when the event names one.
+    pub fn callid(&self) -> Option<&str> {
         match self {
-            CallbackEvent::Ice(e) => &e.callid,
-            CallbackEvent::Ace(e) => &e.callid,
-            CallbackEvent::Dice(e) => &e.callid,
-            CallbackEvent::Pie(e) => &e.callid,
-            CallbackEvent::Notify(e) => &e.callid,
+            CallbackEvent::Ice(e) => e.callid.as_deref(),
+            CallbackEvent::Ace(e) => e.callid.as_deref(),
+            CallbackEvent::Dice(e) => e.callid.as_deref(),
+            CallbackEvent::Pie(e) => e.callid.as_deref(),
+            CallbackEvent::Notify(e) => e.callid.as_deref(),
+            CallbackEvent::Unknown(e) => e.callid.as_deref(),
         }
     }
 }
 
-/// Every field of every event, each optional: one pass over the body, no buffering.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl Serialize for CallbackEvent<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Tagged<'e, T> {
+            event: &'static str,
+            #[serde(flatten)]
+            inner: &'e T,
+        }
+        match self {
+            CallbackEvent::Ice(e) => Tagged {
+                event: "ice",
+                inner: e,
+            }
+            .serialize(serializer),
+            CallbackEvent::Ace(e) => Tagged {
+                event: "ace",
+                inner: e,
+            }
+            .serialize(serializer),
+            CallbackEvent::Dice(e) => Tagged {
+                event: "dice",
+                inner: e,
+            }
+            .serialize(serializer),
+            CallbackEvent::Pie(e) => Tagged {
+                event: "pie",
+                inner: e,
+            }
+            .serialize(serializer),
+            CallbackEvent::Notify(e) => Tagged {
+                event: "notify",
+                inner: e,
+            }
+            .serialize(serializer),
+            CallbackEvent::Unknown(e) => e.body.serialize(serializer),
+        }
+    }
+}
+
+/// Every field of every event, each optional, plus what no event has: one pass over the body.
+#[derive(Default)]
 pub(crate) struct RawEvent<'a> {
-    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub event: Option<Text<'a>>,
-    #[serde(
-        borrow,
-        default,
-        alias = "callId",
-        deserialize_with = "crate::values::borrow::option"
-    )]
     pub callid: Option<Text<'a>>,
-    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub conference_id: Option<Text<'a>>,
-    #[serde(default)]
     pub version: Option<i64>,
-    #[serde(default)]
     pub timestamp: Option<Timestamp>,
-    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub custom: Option<Text<'a>>,
-    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub application_key: Option<Text<'a>>,
-    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub call_resource_url: Option<Text<'a>>,
-    #[serde(borrow, default, deserialize_with = "crate::values::borrow::object")]
     pub user_rate: Option<Price<'a>>,
-    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub cli: Option<Text<'a>>,
-    #[serde(borrow, default, deserialize_with = "crate::values::borrow::object")]
     pub to: Option<Destination<'a>>,
-    #[serde(default)]
     pub domain: Option<Domain>,
-    #[serde(default)]
     pub origination_type: Option<Domain>,
-    #[serde(default)]
     pub duration: Option<i64>,
-    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub rdnis: Option<Text<'a>>,
-    #[serde(
-        borrow,
-        default,
-        deserialize_with = "crate::values::borrow::option_list"
-    )]
     pub call_headers: Option<Vec<CallHeader<'a>>>,
-    #[serde(
-        borrow,
-        default,
-        deserialize_with = "crate::values::borrow::option_list"
-    )]
     pub cookies: Option<Vec<CallHeader<'a>>>,
-    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub user: Option<Text<'a>>,
-    #[serde(default, deserialize_with = "crate::values::borrow::object")]
     pub amd: Option<AmdResult>,
-    #[serde(default)]
     pub reason: Option<CallEndReason>,
-    #[serde(default)]
     pub result: Option<CallResult>,
-    #[serde(borrow, default, deserialize_with = "crate::values::borrow::object")]
     pub debit: Option<Price<'a>>,
-    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub from: Option<Text<'a>>,
-    #[serde(borrow, default, deserialize_with = "crate::values::borrow::object")]
     pub menu_result: Option<MenuResult<'a>>,
-    #[serde(rename = "type", default)]
     pub kind: Option<NotifyType>,
-    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub destination: Option<Text<'a>>,
-    #[serde(default)]
     pub error_code: Option<i64>,
-    #[serde(borrow, default, deserialize_with = "crate::values::borrow::option")]
     pub error_msg: Option<Text<'a>>,
+    pub extra: Extra,
 }

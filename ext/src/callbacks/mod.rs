@@ -18,6 +18,7 @@
 //! assert!(matches!(event, CallbackEvent::Ace(_)));
 //! ```
 
+mod dispatch;
 mod event;
 mod parse;
 mod request;
@@ -31,9 +32,13 @@ mod server;
 pub use crate::values::{
     CallEndReason, CallHeader, CallResult, Destination, DestinationType, Domain, Price,
 };
+pub use dispatch::{
+    CallbackHandler, CallbackResponse, CallbackService, DEFAULT_BODY_LIMIT, HandlerError,
+};
 pub use event::{
-    AceEvent, AmdReason, AmdResult, AmdStatus, CallbackEvent, DiceEvent, IceEvent, InputMethod,
-    MenuResult, MenuResultType, NotifyEvent, NotifyType, PieEvent,
+    AceEvent, AmdReason, AmdResult, AmdStatus, CallbackEvent, DiceEvent, Extra, IceEvent,
+    InputMethod, MenuResult, MenuResultType, NotifyEvent, NotifyType, PieEvent, RawJson,
+    UnknownEvent,
 };
 pub use parse::ParseError;
 pub use request::{CallbackError, signed_callback};
@@ -42,4 +47,4 @@ pub use timestamp::Timestamp;
 pub use verify::{DEFAULT_TOLERANCE, Verifier, VerifyError};
 
 #[cfg(feature = "axum")]
-pub use server::{CallbackHandler, CallbackRouter, DEFAULT_BODY_LIMIT};
+pub use server::CallbackRouter;

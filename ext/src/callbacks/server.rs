@@ -1,85 +1,28 @@
-//! An axum router for callbacks: verify, parse, call the handler, answer with its SVAML.
-//! 401 (and nothing else said) when not genuine, 400 naming the field for a bad body, 413
-//! over the body limit; the handler only ever sees verified, well-formed events.
-
-use std::future::Future;
-use std::sync::Arc;
+//! An axum router for callbacks: [`CallbackService`] behind a route. 401 (and nothing else
+//! said) when not genuine, 400 naming the field for a bad body, 413 over the body limit; the
+//! handler only ever sees verified, well-formed events.
+//!
+//! Mounted anywhere: `Router::new().nest("/hooks", router)` or `.merge(router)` both work,
+//! because the signature is checked over the path the request was sent to (axum's
+//! `OriginalUri`), not the path left after nesting.
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{OriginalUri, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::event::{AceEvent, CallbackEvent, DiceEvent, IceEvent, NotifyEvent, PieEvent};
+use super::dispatch::{CallbackHandler, CallbackResponse, CallbackService};
 use super::verify::Verifier;
-use crate::svaml::{AceResponse, IceResponse, PieResponse};
 
-/// Default body limit: callbacks are about 1 KB.
-pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
-
-/// Your call flow: one method per event. ACE defaults to `continue`, PIE to `hangup`; DiCE and
-/// Notify need no reply.
-pub trait CallbackHandler: Send + Sync + 'static {
-    /// An incoming call: say what to do with it.
-    fn on_ice(&self, event: IceEvent<'static>)
-    -> impl Future<Output = IceResponse<'static>> + Send;
-
-    /// The callee answered.
-    fn on_ace(
-        &self,
-        event: AceEvent<'static>,
-    ) -> impl Future<Output = AceResponse<'static>> + Send {
-        let _ = event;
-        async {
-            AceResponse::builder()
-                .proceed()
-                .build()
-                .expect("a bare continue is valid")
-        }
-    }
-
-    /// A menu produced a result.
-    fn on_pie(
-        &self,
-        event: PieEvent<'static>,
-    ) -> impl Future<Output = PieResponse<'static>> + Send {
-        let _ = event;
-        async {
-            PieResponse::builder()
-                .hangup()
-                .build()
-                .expect("a bare hangup is valid")
-        }
-    }
-
-    /// The call ended.
-    fn on_dice(&self, event: DiceEvent<'static>) -> impl Future<Output = ()> + Send {
-        let _ = event;
-        async {}
-    }
-
-    /// A notification (recording, AMD, error).
-    fn on_notify(&self, event: NotifyEvent<'static>) -> impl Future<Output = ()> + Send {
-        let _ = event;
-        async {}
-    }
-}
-
-/// Serves callbacks for one application.
+/// Serves callbacks for one application as an axum router.
 pub struct CallbackRouter<H> {
-    handler: Arc<H>,
-    verifier: Verifier,
-    body_limit: usize,
-    public_path: Option<String>,
+    service: CallbackService<H>,
 }
 
 impl<H> Clone for CallbackRouter<H> {
     fn clone(&self) -> Self {
         CallbackRouter {
-            handler: Arc::clone(&self.handler),
-            verifier: self.verifier.clone(),
-            body_limit: self.body_limit,
-            public_path: self.public_path.clone(),
+            service: self.service.clone(),
         }
     }
 }
@@ -88,22 +31,19 @@ impl<H: CallbackHandler> CallbackRouter<H> {
     /// Callbacks verified by `verifier`, answered by `handler`.
     pub fn new(verifier: Verifier, handler: H) -> Self {
         CallbackRouter {
-            handler: Arc::new(handler),
-            verifier,
-            body_limit: DEFAULT_BODY_LIMIT,
-            public_path: None,
+            service: CallbackService::new(verifier, handler),
         }
     }
 
     /// Bodies larger than this get 413 without being read further.
     pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.body_limit = bytes;
+        self.service = self.service.body_limit(bytes);
         self
     }
 
     /// The path Sinch signs (the callback URL's path), when a proxy in front rewrites it.
     pub fn public_path(mut self, path: impl Into<String>) -> Self {
-        self.public_path = Some(path.into());
+        self.service = self.service.public_path(path);
         self
     }
 
@@ -120,16 +60,17 @@ impl<H: CallbackHandler> CallbackRouter<H> {
 
     /// Handles one callback request (for use in your own routing).
     pub async fn handle(&self, request: Request) -> Response {
+        let limit = self.service.limit();
         let (parts, body) = request.into_parts();
         let declared = parts
             .headers
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|n| n > self.body_limit as u64) {
+        if declared.is_some_and(|n| n > limit as u64) {
             return StatusCode::PAYLOAD_TOO_LARGE.into_response();
         }
-        let body = match axum::body::to_bytes(body, self.body_limit).await {
+        let body = match axum::body::to_bytes(body, limit).await {
             Ok(bytes) => bytes,
             Err(e) => {
                 let too_large = e.into_inner().is::<http_body_util::LengthLimitError>();
@@ -142,43 +83,28 @@ impl<H: CallbackHandler> CallbackRouter<H> {
                 .into_response();
             }
         };
-        let path = self.public_path.as_deref().unwrap_or(parts.uri.path());
-        if let Err(reason) =
-            self.verifier
-                .verify(parts.method.as_str(), path, &parts.headers, &body)
-        {
-            // The reason goes to the log, never to the sender.
-            tracing::debug!(%reason, path, "callback refused");
-            return StatusCode::UNAUTHORIZED.into_response();
-        }
-        let event = match CallbackEvent::parse_owned(&body) {
-            Ok(event) => event,
-            Err(error) => {
-                let body = serde_json::json!({ "error": error.message, "path": error.path });
-                return (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
-            }
-        };
-        match event {
-            CallbackEvent::Ice(e) => svaml(self.handler.on_ice(e).await.to_json()),
-            CallbackEvent::Ace(e) => svaml(self.handler.on_ace(e).await.to_json()),
-            CallbackEvent::Pie(e) => svaml(self.handler.on_pie(e).await.to_json()),
-            CallbackEvent::Dice(e) => {
-                self.handler.on_dice(e).await;
-                StatusCode::OK.into_response()
-            }
-            CallbackEvent::Notify(e) => {
-                self.handler.on_notify(e).await;
-                StatusCode::OK.into_response()
-            }
-        }
+        // The path the sender signed: before any `nest` stripped a prefix.
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map(|original| original.0.path())
+            .unwrap_or(parts.uri.path());
+        let answer = self
+            .service
+            .respond_http(parts.method.as_str(), path, &parts.headers, &body)
+            .await;
+        into_response(answer)
     }
 }
 
-fn svaml(json: String) -> Response {
-    let mut response = Response::new(Body::from(json));
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+fn into_response(answer: CallbackResponse) -> Response {
+    let mut response = Response::new(Body::from(answer.body));
+    *response.status_mut() =
+        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if let Some(content_type) = answer.content_type {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    }
     response
 }

@@ -14,14 +14,21 @@ pub struct Timestamp(pub DateTime<Utc>);
 impl Timestamp {
     /// Parses `2023-04-21T14:45:51Z`, `2024-01-19T09:19:28.9372196Z`, `...+02:00`, or
     /// `2024-01-08T09:48:12` (no offset: UTC).
+    ///
+    /// A time whose UTC year falls outside 0-9999 is refused (`0000-01-01T00:00:00+01:00` is
+    /// valid RFC 3339 but lands in year -1), so whatever parses serialises back to text that
+    /// parses again.
     pub fn parse(text: &str) -> Option<Timestamp> {
         let text = text.trim();
-        if let Ok(at) = DateTime::parse_from_rfc3339(text) {
-            return Some(Timestamp(at.with_timezone(&Utc)));
-        }
-        NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-            .ok()
-            .map(|naive| Timestamp(naive.and_utc()))
+        let at = match DateTime::parse_from_rfc3339(text) {
+            Ok(at) => at.with_timezone(&Utc),
+            Err(_) => NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                .ok()?
+                .and_utc(),
+        };
+        (0..=9999)
+            .contains(&chrono::Datelike::year(&at))
+            .then_some(Timestamp(at))
     }
 }
 
@@ -68,5 +75,11 @@ mod tests {
         assert_eq!(offset, naive);
         assert!(Timestamp::parse("yesterday").is_none());
         assert!(Timestamp::parse("2024-13-08T09:48:12Z").is_none());
+        // Valid RFC 3339, but year -1 in UTC: it could not be written back.
+        assert!(Timestamp::parse("0000-01-01T00:00:00+01:00").is_none());
+        assert!(Timestamp::parse("9999-12-31T23:00:00-01:00").is_none());
+        let edge = Timestamp::parse("0000-01-01T00:00:00Z").unwrap();
+        let text = serde_json::to_string(&edge).unwrap();
+        assert_eq!(serde_json::from_str::<Timestamp>(&text).unwrap(), edge);
     }
 }

@@ -124,7 +124,72 @@ impl Verifier {
         headers: &http::HeaderMap,
         body: &[u8],
     ) -> Result<(), VerifyError> {
-        let authorization = single(headers, http::header::AUTHORIZATION, "authorization")?
+        let found = Found {
+            authorization: single(headers, http::header::AUTHORIZATION, "authorization")?,
+            timestamp: single(headers, "x-timestamp", "x-timestamp")?,
+            content_type: single(headers, http::header::CONTENT_TYPE, "content-type")?,
+        };
+        self.check(method, path, found, body)
+    }
+
+    /// Like [`verify`](Self::verify), with the headers as `(name, value)` pairs in any
+    /// framework's form: names in any case, each of the three that matter at most once.
+    ///
+    /// ```
+    /// # use sinch_voice::{Credentials, callbacks::Verifier};
+    /// # let verifier = Verifier::new(&Credentials::new("key", "c2VjcmV0").unwrap());
+    /// let headers = [("Authorization", "Application key:..."), ("X-Timestamp", "2024-01-01T00:00:00Z")];
+    /// assert!(verifier.verify_pairs("POST", "/sinch", headers, b"{}").is_err());
+    /// ```
+    pub fn verify_pairs<I, K, V>(
+        &self,
+        method: &str,
+        path: &str,
+        headers: I,
+        body: &[u8],
+    ) -> Result<(), VerifyError>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let mut authorization = Slot::default();
+        let mut timestamp = Slot::default();
+        let mut content_type = Slot::default();
+        for (name, value) in headers {
+            let name = name.as_ref().trim();
+            let slot = if name.eq_ignore_ascii_case("authorization") {
+                &mut authorization
+            } else if name.eq_ignore_ascii_case("x-timestamp") {
+                &mut timestamp
+            } else if name.eq_ignore_ascii_case("content-type") {
+                &mut content_type
+            } else {
+                continue;
+            };
+            slot.count += 1;
+            if slot.count == 1 {
+                slot.value = Some(value.as_ref().to_string());
+            }
+        }
+        let found = Found {
+            authorization: authorization.get("authorization")?,
+            timestamp: timestamp.get("x-timestamp")?,
+            content_type: content_type.get("content-type")?,
+        };
+        self.check(method, path, found, body)
+    }
+
+    fn check(
+        &self,
+        method: &str,
+        path: &str,
+        found: Found<'_>,
+        body: &[u8],
+    ) -> Result<(), VerifyError> {
+        let headers = found;
+        let authorization = headers
+            .authorization
             .ok_or(VerifyError::MissingHeader("authorization"))?;
         let authorization = authorization.trim();
         let (scheme, credentials) =
@@ -154,9 +219,10 @@ impl Verifier {
         if key != &*self.key {
             return Err(VerifyError::UnknownKey);
         }
-        let timestamp = single(headers, "x-timestamp", "x-timestamp")?
+        let timestamp = headers
+            .timestamp
             .ok_or(VerifyError::MissingHeader("x-timestamp"))?;
-        let content_type = single(headers, http::header::CONTENT_TYPE, "content-type")?;
+        let content_type = headers.content_type;
         let mut decoded = [0u8; 48];
         if !matches!(STANDARD.decode_slice(signature, &mut decoded), Ok(32)) {
             return Err(VerifyError::BadSignature);
@@ -208,6 +274,57 @@ impl Verifier {
 }
 
 /// The one value of a header: absent is `None`, repeated or not text is malformed.
+/// The three headers a signature covers, each found at most once.
+struct Found<'h> {
+    authorization: Option<&'h str>,
+    timestamp: Option<&'h str>,
+    content_type: Option<&'h str>,
+}
+
+#[derive(Default)]
+struct Slot {
+    value: Option<String>,
+    count: usize,
+}
+
+impl Slot {
+    fn get(&self, label: &'static str) -> Result<Option<&str>, VerifyError> {
+        if self.count > 1 {
+            return Err(VerifyError::Malformed {
+                header: label,
+                problem: "sent more than once",
+            });
+        }
+        let Some(text) = self.value.as_deref() else {
+            return Ok(None);
+        };
+        if !text
+            .bytes()
+            .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+        {
+            return Err(VerifyError::Malformed {
+                header: label,
+                problem: "not visible ASCII",
+            });
+        }
+        blank_is_missing(text, label)
+    }
+}
+
+fn blank_is_missing<'t>(
+    text: &'t str,
+    label: &'static str,
+) -> Result<Option<&'t str>, VerifyError> {
+    if text.trim().is_empty() {
+        return Err(match label {
+            "authorization" => VerifyError::MissingHeader("authorization"),
+            "x-timestamp" => VerifyError::MissingHeader("x-timestamp"),
+            _ => return Ok(Some(text)),
+        });
+    }
+    Ok(Some(text))
+}
+
 fn single<'h>(
     headers: &'h http::HeaderMap,
     name: impl http::header::AsHeaderName,
@@ -227,12 +344,5 @@ fn single<'h>(
         header: label,
         problem: "not visible ASCII",
     })?;
-    if text.trim().is_empty() {
-        return Err(match label {
-            "authorization" => VerifyError::MissingHeader("authorization"),
-            "x-timestamp" => VerifyError::MissingHeader("x-timestamp"),
-            _ => return Ok(Some(text)),
-        });
-    }
-    Ok(Some(text))
+    blank_is_missing(text, label)
 }
