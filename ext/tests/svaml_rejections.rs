@@ -665,6 +665,7 @@ fn say_with_empty_text() {
             .instruction(Say {
                 text: "  ".into(),
                 locale: None,
+                ..Default::default()
             })
             .hangup()
             .build(),
@@ -679,6 +680,7 @@ fn set_cookie_with_empty_key() {
             .instruction(SetCookie {
                 key: "".into(),
                 value: "v".into(),
+                ..Default::default()
             })
             .hangup()
             .build(),
@@ -739,6 +741,7 @@ fn conference_dtmf_max_digits_of_zero() {
             mode: Some(DtmfMode::Detect),
             max_digits: Some(0),
             timeout_mills: None,
+            ..Default::default()
         }),
         ..ConnectConf::room("room")
     };

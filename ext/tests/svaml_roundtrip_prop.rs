@@ -105,6 +105,7 @@ fn recording_options() -> impl Strategy<Value = StartRecordingOptions<'static>> 
                 |(enabled, locale)| TranscriptionOptions {
                     enabled,
                     locale: locale.map(Into::into),
+                    ..Default::default()
                 },
             ),
         ),
@@ -117,6 +118,7 @@ fn recording_options() -> impl Strategy<Value = StartRecordingOptions<'static>> 
                     format: format.map(Into::into),
                     notification_events,
                     transcription_options,
+                    ..Default::default()
                 }
             },
         )
@@ -168,12 +170,12 @@ macro_rules! apply_instruction {
     ($b:ident, $i:expr, $($extra:tt)*) => {
         match $i {
             Ins::Say(Some(locale), text) => $b.say(text, locale),
-            Ins::Say(None, text) => $b.instruction(Say { text: text.into(), locale: None }),
+            Ins::Say(None, text) => $b.instruction(Say { text: text.into(), locale: None, ..Default::default() }),
             Ins::Play(prompt, locale) => $b.play(prompt, locale),
             Ins::Cookie(key, value) => $b.set_cookie(key, value),
             Ins::StartRecording(Some(options)) => $b.start_recording(options),
-            Ins::StartRecording(None) => $b.instruction(StartRecording { options: None }),
-            Ins::StopRecording => $b.instruction(StopRecording {}),
+            Ins::StartRecording(None) => $b.instruction(StartRecording { options: None, ..Default::default() }),
+            Ins::StopRecording => $b.instruction(StopRecording { ..Default::default() }),
             $($extra)*
         }
     };
@@ -212,6 +214,7 @@ fn connect_pstn() -> impl Strategy<Value = ConnectPstn<'static>> {
                 .prop_map(|(enabled, asynchronous)| Amd {
                     enabled,
                     asynchronous,
+                    ..Default::default()
                 }),
         ),
     )
@@ -237,6 +240,7 @@ fn connect_pstn() -> impl Strategy<Value = ConnectPstn<'static>> {
                     dtmf: dtmf.map(Into::into),
                     indications,
                     amd,
+                    ..Default::default()
                 }
             },
         )
@@ -255,6 +259,7 @@ fn connect_conf() -> impl Strategy<Value = ConnectConf<'static>> {
                     mode,
                     max_digits,
                     timeout_mills,
+                    ..Default::default()
                 }),
         ),
         moh(),
@@ -263,6 +268,7 @@ fn connect_conf() -> impl Strategy<Value = ConnectConf<'static>> {
             conference_id: id.into(),
             conference_dtmf_options,
             moh,
+            ..Default::default()
         })
 }
 
@@ -300,6 +306,7 @@ fn connect_sip() -> impl Strategy<Value = ConnectSip<'static>> {
                     suppress_callbacks,
                     call_headers,
                     moh,
+                    ..Default::default()
                 }
             },
         )
@@ -310,6 +317,7 @@ fn connect_mxp() -> impl Strategy<Value = ConnectMxp<'static>> {
         ConnectMxp {
             destination: user.map(Destination::username),
             call_headers,
+            ..Default::default()
         }
     })
 }
@@ -325,6 +333,7 @@ fn connect_stream() -> impl Strategy<Value = ConnectStream<'static>> {
                 .prop_map(|(version, sample_rate)| StreamingOptions {
                     version,
                     sample_rate,
+                    ..Default::default()
                 }),
         ),
         prop::option::of(0u64..=14_400),
@@ -336,6 +345,7 @@ fn connect_stream() -> impl Strategy<Value = ConnectStream<'static>> {
                 streaming_options,
                 max_duration,
                 call_headers,
+                ..Default::default()
             },
         )
 }
@@ -377,6 +387,7 @@ fn menu(id: String, ids: Vec<String>) -> impl Strategy<Value = Menu<'static>> {
                     .map(|(key, action)| MenuOption {
                         dtmf: key.into(),
                         action,
+                        extra: Default::default(),
                     })
                     .collect();
                 menu
@@ -413,6 +424,7 @@ fn run_menu() -> impl Strategy<Value = RunMenu<'static>> {
                 main_menu: main_menu.map(Into::into),
                 enable_voice,
                 menus,
+                ..Default::default()
             }
         })
 }
@@ -429,6 +441,7 @@ fn park() -> impl Strategy<Value = Park<'static>> {
             intro_prompt: intro.map(Prompt::render),
             hold_prompt: hold.map(Prompt::render),
             max_duration,
+            ..Default::default()
         })
 }
 

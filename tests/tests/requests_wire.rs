@@ -229,6 +229,7 @@ async fn conference_callout_with_every_field() {
                     mode: Some(DtmfMode::Detect),
                     max_digits: Some(2),
                     timeout_mills: Some(4000),
+                    ..Default::default()
                 })
                 .dtmf("1")
                 .max_duration(3600)

@@ -4,7 +4,7 @@
 use std::marker::PhantomData;
 
 use serde::Serialize;
-use serde::ser::SerializeStruct;
+use serde::ser::SerializeMap;
 
 use super::error::SvamlError;
 use super::model::*;
@@ -114,6 +114,7 @@ impl AllowedIn<Leg> for Say<'_> {}
 pub struct Svaml<'a, C: Context> {
     pub(crate) instructions: Vec<Instruction<'a>>,
     pub(crate) action: Option<Action<'a>>,
+    pub(crate) extra: serde_json::Map<String, serde_json::Value>,
     pub(crate) context: PhantomData<fn() -> C>,
 }
 
@@ -123,6 +124,7 @@ impl<C: Context> Clone for Svaml<'_, C> {
         Svaml {
             instructions: self.instructions.clone(),
             action: self.action.clone(),
+            extra: self.extra.clone(),
             context: PhantomData,
         }
     }
@@ -130,7 +132,9 @@ impl<C: Context> Clone for Svaml<'_, C> {
 
 impl<C: Context> PartialEq for Svaml<'_, C> {
     fn eq(&self, other: &Self) -> bool {
-        self.instructions == other.instructions && self.action == other.action
+        self.instructions == other.instructions
+            && self.action == other.action
+            && self.extra == other.extra
     }
 }
 
@@ -178,6 +182,12 @@ impl<'a, C: Context> Svaml<'a, C> {
         self.action.as_ref()
     }
 
+    /// Top-level fields this crate does not know, kept from [`parse`](Self::parse) and
+    /// written back by [`to_json`](Self::to_json).
+    pub fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+
     /// Canonical JSON (camelCase names, absent fields omitted).
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("SVAML always serialises")
@@ -203,17 +213,18 @@ impl<'a, C: Context> Svaml<'a, C> {
 
 impl<C: Context> Serialize for Svaml<'_, C> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields =
-            usize::from(!self.instructions.is_empty()) + usize::from(self.action.is_some());
-        let mut state = serializer.serialize_struct("Svaml", fields)?;
-        if self.instructions.is_empty() {
-            state.skip_field("instructions")?;
-        } else {
-            state.serialize_field("instructions", &self.instructions)?;
+        let fields = usize::from(!self.instructions.is_empty())
+            + usize::from(self.action.is_some())
+            + self.extra.len();
+        let mut state = serializer.serialize_map(Some(fields))?;
+        if !self.instructions.is_empty() {
+            state.serialize_entry("instructions", &self.instructions)?;
         }
-        match &self.action {
-            Some(action) => state.serialize_field("action", action)?,
-            None => state.skip_field("action")?,
+        if let Some(action) = &self.action {
+            state.serialize_entry("action", action)?;
+        }
+        for (key, value) in &self.extra {
+            state.serialize_entry(key, value)?;
         }
         state.end()
     }
@@ -280,6 +291,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
         self.instruction(Say {
             text: text.into(),
             locale: Some(locale.into()),
+            extra: Default::default(),
         })
     }
 
@@ -307,6 +319,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
         self.instruction(SetCookie {
             key: key.into(),
             value: value.into(),
+            extra: Default::default(),
         })
     }
 
@@ -315,7 +328,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
     where
         Answer: AllowedIn<C>,
     {
-        self.instruction(Answer {})
+        self.instruction(Answer::default())
     }
 
     /// Sends DTMF tones.
@@ -325,6 +338,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
     {
         self.instruction(SendDtmf {
             value: tones.into(),
+            extra: Default::default(),
         })
     }
 
@@ -335,6 +349,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
     {
         self.instruction(StartRecording {
             options: Some(options),
+            extra: Default::default(),
         })
     }
 
@@ -343,7 +358,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
     where
         Hangup: AllowedIn<C>,
     {
-        self.action(Hangup {})
+        self.action(Hangup::default())
     }
 
     /// Lets the call proceed.
@@ -351,7 +366,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
     where
         Continue: AllowedIn<C>,
     {
-        self.action(Continue {})
+        self.action(Continue::default())
     }
 
     /// Runs an IVR menu.
@@ -395,6 +410,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
             Ok(Svaml {
                 instructions: self.instructions,
                 action: self.action,
+                extra: serde_json::Map::new(),
                 context: PhantomData,
             })
         } else {

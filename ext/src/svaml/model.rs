@@ -27,6 +27,9 @@ pub struct ConferenceDtmfOptions {
     /// Milliseconds between digits before the PIE fires (default 3000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_mills: Option<u64>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Answering-machine detection on `connectPstn` (svaml.md §6.4).
@@ -38,6 +41,9 @@ pub struct Amd {
     /// `true`: the verdict comes as Notify events; otherwise in the ACE.
     #[serde(rename = "async", default, skip_serializing_if = "Option::is_none")]
     pub asynchronous: Option<bool>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Streaming parameters of `connectStream`.
@@ -50,6 +56,9 @@ pub struct StreamingOptions {
     /// Sample rate in Hz, e.g. 16000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample_rate: Option<i64>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Transcription of a recording.
@@ -61,6 +70,9 @@ pub struct TranscriptionOptions<'a> {
     /// Language of the transcription, e.g. `en-US` (an open set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<Text<'a>>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Where and how a call is recorded (svaml.md §6.5). A real upload needs `destination_url`
@@ -87,6 +99,9 @@ pub struct StartRecordingOptions<'a> {
     /// Transcription, if wanted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_options: Option<TranscriptionOptions<'a>>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// What pressing an option's key does: go to a menu, or return a value in a PIE.
@@ -195,6 +210,9 @@ pub struct MenuOption<'a> {
     pub dtmf: Text<'a>,
     /// What the key does.
     pub action: OptionAction<'a>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// One menu of a `runMenu` (svaml.md §6.1).
@@ -224,6 +242,9 @@ pub struct Menu<'a> {
     /// The keys the caller can press.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<MenuOption<'a>>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl<'a> Menu<'a> {
@@ -265,6 +286,7 @@ impl<'a> Menu<'a> {
         self.options.push(MenuOption {
             dtmf: dtmf.into(),
             action: OptionAction::Return(value.into()),
+            extra: Default::default(),
         });
         self
     }
@@ -274,6 +296,7 @@ impl<'a> Menu<'a> {
         self.options.push(MenuOption {
             dtmf: dtmf.into(),
             action: OptionAction::Menu(id.into()),
+            extra: Default::default(),
         });
         self
     }
@@ -282,12 +305,20 @@ impl<'a> Menu<'a> {
 // ---------------------------------------------------------------- actions
 
 /// Ends the call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-pub struct Hangup {}
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Hangup {
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
 
 /// Lets call set-up proceed (typical ACE reply).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-pub struct Continue {}
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Continue {
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
 
 /// Connects the call to a phone number (svaml.md §3.3).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -320,6 +351,9 @@ pub struct ConnectPstn<'a> {
     /// Answering-machine detection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amd: Option<Amd>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl<'a> ConnectPstn<'a> {
@@ -348,6 +382,7 @@ impl<'a> ConnectPstn<'a> {
         self.amd = Some(Amd {
             enabled: Some(true),
             asynchronous: Some(false),
+            extra: Default::default(),
         });
         self
     }
@@ -358,6 +393,7 @@ impl<'a> ConnectPstn<'a> {
         self.amd = Some(Amd {
             enabled: Some(true),
             asynchronous: Some(true),
+            extra: Default::default(),
         });
         self
     }
@@ -378,6 +414,9 @@ pub struct ConnectMxp<'a> {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub call_headers: Vec<CallHeader<'a>>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Joins the caller to a conference (svaml.md §3.5).
@@ -392,6 +431,9 @@ pub struct ConnectConf<'a> {
     /// Heard while alone in the room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moh: Option<MusicOnHold>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl<'a> ConnectConf<'a> {
@@ -440,6 +482,9 @@ pub struct ConnectSip<'a> {
     /// Heard when the SIP side holds the call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moh: Option<MusicOnHold>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl<'a> ConnectSip<'a> {
@@ -473,6 +518,9 @@ pub struct ConnectStream<'a> {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub call_headers: Vec<CallHeader<'a>>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// An IVR: menus of prompts and keys; the result comes back as a PIE (svaml.md §3.8).
@@ -494,6 +542,9 @@ pub struct RunMenu<'a> {
     /// The menus; one must be `main`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub menus: Vec<Menu<'a>>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl<'a> RunMenu<'a> {
@@ -540,6 +591,9 @@ pub struct Park<'a> {
     /// Seconds the hold prompt loops; at most 600.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_duration: Option<u64>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 // ---------------------------------------------------------------- instructions
@@ -552,6 +606,9 @@ pub struct PlayFiles<'a> {
     /// Voice / locale; required when a prompt is TTS or SSML.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<Text<'a>>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl<'a> PlayFiles<'a> {
@@ -560,6 +617,7 @@ impl<'a> PlayFiles<'a> {
         PlayFiles {
             ids: prompt.into().into_parts(),
             locale: None,
+            extra: Default::default(),
         }
     }
 
@@ -578,6 +636,9 @@ pub struct Say<'a> {
     /// Voice / locale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<Text<'a>>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Sends DTMF tones (`0`-`9`, `#`, `w` for a 500 ms pause).
@@ -585,6 +646,9 @@ pub struct Say<'a> {
 pub struct SendDtmf<'a> {
     /// The tones.
     pub value: Text<'a>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Stores a value carried into the later events of the call.
@@ -594,11 +658,18 @@ pub struct SetCookie<'a> {
     pub key: Text<'a>,
     /// Cookie value.
     pub value: Text<'a>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Answers the incoming leg now (before prompts on an unanswered call).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-pub struct Answer {}
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Answer {
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
 
 /// Starts recording the call.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -606,11 +677,18 @@ pub struct StartRecording<'a> {
     /// Where and how.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<StartRecordingOptions<'a>>,
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Stops recording the call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-pub struct StopRecording {}
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct StopRecording {
+    /// Fields this crate does not know, kept as received and written back.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
 
 // ---------------------------------------------------------------- the tagged unions
 

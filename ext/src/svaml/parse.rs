@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 
 use serde::Deserialize;
 use serde::Deserializer;
-use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::de::{MapAccess, Visitor};
 use serde_json::Value;
 
 use super::context::{Context, Svaml};
@@ -20,6 +20,7 @@ struct Envelope {
     instructions: Option<Value>,
     action: Option<Value>,
     duplicate: Option<&'static str>,
+    extra: serde_json::Map<String, Value>,
 }
 
 struct EnvelopeVisitor;
@@ -50,7 +51,8 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
                     *slot = Some(value);
                 }
                 None => {
-                    map.next_value::<IgnoredAny>()?;
+                    let value: Value = map.next_value()?;
+                    envelope.extra.insert(key.into_owned(), value);
                 }
             }
         }
@@ -129,6 +131,7 @@ pub(crate) fn parse<C: Context>(json: &[u8]) -> Result<Svaml<'static, C>, SvamlE
         Ok(Svaml {
             instructions,
             action,
+            extra: envelope.extra,
             context: PhantomData,
         })
     } else {
@@ -188,7 +191,15 @@ fn name_of<'v>(value: &'v Value, path: &str, issues: &mut Vec<Issue>) -> Option<
 
 /// Deserializes the fields of one action or instruction, prefixing serde's path with ours.
 // `Deserialize<'static>`: the value owns its strings, so the parsed reply owns them too.
-fn fields<T: Deserialize<'static>>(value: Value, path: &str, issues: &mut Vec<Issue>) -> Option<T> {
+fn fields<T: Deserialize<'static>>(
+    mut value: Value,
+    path: &str,
+    issues: &mut Vec<Issue>,
+) -> Option<T> {
+    // The tag was read already; whatever else the struct does not name is kept in `extra`.
+    if let Value::Object(map) = &mut value {
+        map.retain(|key, _| !key.eq_ignore_ascii_case("name"));
+    }
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(v) => Some(v),
         Err(e) => {
