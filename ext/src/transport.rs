@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
+use reqwest::ResponseBuilderExt;
 use reqwest::header::{
     AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT,
 };
@@ -288,9 +289,13 @@ async fn execute(
             seen.error_parts.set(Some((headers.clone(), body.clone())));
         });
     }
-    let mut rebuilt = http::Response::new(reqwest::Body::from(body));
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = response.version();
+    // With its URL given, reqwest need not parse a placeholder one for the rebuilt response.
+    let mut rebuilt = http::Response::builder()
+        .status(status)
+        .version(response.version())
+        .url(response.url().clone())
+        .body(reqwest::Body::from(body))
+        .expect("status and version come from a response");
     *rebuilt.headers_mut() = headers;
     Ok(reqwest::Response::from(rebuilt))
 }
