@@ -476,6 +476,13 @@ mod tests {
     }
 
     #[test]
+    fn errors_cross_threads() {
+        fn sendable<T: std::error::Error + Send + Sync + 'static>() {}
+        sendable::<Error>();
+        sendable::<ApiError>();
+    }
+
+    #[test]
     fn api_errors_say_status_code_message_and_reference() {
         let e = api(404, "40400");
         assert_eq!(
