@@ -209,6 +209,11 @@ async fn an_overall_timeout_of_duration_max_does_not_overflow() {
 }
 
 #[tokio::test]
+async fn a_retry_after_beyond_u64_seconds_is_an_error_not_a_panic() {
+    huge_retry_after("99999999999999999999999999", Some(Duration::from_secs(90))).await;
+}
+
+#[tokio::test]
 async fn a_retry_after_date_far_in_the_future_is_an_error() {
     huge_retry_after(
         "Fri, 31 Dec 9999 23:59:59 GMT",
