@@ -97,7 +97,22 @@ pub enum Error {
 
     /// An SVAML document was refused before anything was sent (its [`SvamlError`], with the
     /// JSON path of every problem, is the source). Lets `IceResponse::builder()…build()?`
-    /// be used in a function that returns this `Error`.
+    /// be used in a function that returns this `Error`:
+    ///
+    /// ```
+    /// use sinch_voice::svaml::IceResponse;
+    ///
+    /// fn greeting(text: &str) -> Result<String, sinch_voice::Error> {
+    ///     let reply = IceResponse::builder().say(text, "en-US").hangup().build()?;
+    ///     Ok(reply.to_json())
+    /// }
+    ///
+    /// assert!(greeting("Welcome").is_ok());
+    /// let refused = greeting("").unwrap_err();
+    /// assert!(matches!(refused, sinch_voice::Error::Svaml(_)));
+    /// let source = std::error::Error::source(&refused).unwrap();
+    /// assert!(source.is::<sinch_voice::svaml::SvamlError>());
+    /// ```
     #[error("{}", svaml_summary(.0))]
     Svaml(#[source] SvamlError),
 
@@ -191,7 +206,8 @@ impl From<crate::UnknownRegion> for Error {
 /// An error answer from Sinch (rest-api.md §5): the status, Sinch's `errorCode`, message and
 /// reference when the body has them, the body itself and the response headers.
 ///
-/// Its `Debug` shows at most the first [`ApiError::DEBUG_BODY_BYTES`] bytes of the body.
+/// Its `Debug` shows at most the first [`ApiError::DEBUG_BODY_BYTES`] bytes of the body and of
+/// the message; the accessors give them whole.
 #[derive(Clone, thiserror::Error)]
 #[non_exhaustive]
 #[error("{operation} failed with HTTP {status}{}{}{}", code_text(.error_code), message_text(.message), reference_text(.reference))]
@@ -214,11 +230,17 @@ fn code_text(code: &Option<ErrorCode>) -> String {
     }
 }
 
+/// Sinch's message, cut to [`ApiError::DEBUG_BODY_BYTES`]: an error line stays a line
+/// whatever the server sends ([`ApiError::message`] has it whole).
 fn message_text(message: &Option<String>) -> String {
-    message
-        .as_ref()
-        .map(|m| format!(": {m}"))
-        .unwrap_or_default()
+    match message {
+        None => String::new(),
+        Some(m) if m.len() <= ApiError::DEBUG_BODY_BYTES => format!(": {m}"),
+        Some(m) => {
+            let end = char_boundary(m.as_bytes(), ApiError::DEBUG_BODY_BYTES);
+            format!(": {}… ({} bytes)", &m[..end], m.len())
+        }
+    }
 }
 
 fn reference_text(reference: &Option<String>) -> String {
@@ -229,7 +251,8 @@ fn reference_text(reference: &Option<String>) -> String {
 }
 
 impl ApiError {
-    /// How much of the body `Debug` shows.
+    /// How much of the body (and of Sinch's message) `Debug` shows; `Display` also cuts the
+    /// message there.
     pub const DEBUG_BODY_BYTES: usize = 512;
 
     /// An error answer; `parsed` is Sinch's JSON error body when `body` is one (a proxy's
@@ -312,41 +335,51 @@ impl ApiError {
 
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Everything that came from the network is cut: a body, but also a message, can be
+        // megabytes long.
         f.debug_struct("ApiError")
             .field("operation", &self.operation)
             .field("status", &self.status)
             .field("error_code", &self.error_code)
-            .field("message", &self.message)
-            .field("reference", &self.reference)
+            .field("message", &self.message.as_deref().map(Cut::text))
+            .field("reference", &self.reference.as_deref().map(Cut::text))
             .field("retry_after", &self.retry_after)
             .field("headers", &self.headers)
-            .field("body", &TruncatedBody(&self.body))
+            .field("body", &Cut(&self.body))
             .finish()
     }
 }
 
-/// The start of a body, as text where it is UTF-8, with the full length when cut.
-struct TruncatedBody<'a>(&'a [u8]);
+/// The start of some bytes from the network, as text where it is UTF-8, with the full length
+/// when cut.
+struct Cut<'a>(&'a [u8]);
 
-impl fmt::Debug for TruncatedBody<'_> {
+impl<'a> Cut<'a> {
+    fn text(text: &'a str) -> Cut<'a> {
+        Cut(text.as_bytes())
+    }
+}
+
+impl fmt::Debug for Cut<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let limit = ApiError::DEBUG_BODY_BYTES;
         if self.0.len() <= limit {
             return write!(f, "{:?}", String::from_utf8_lossy(self.0));
         }
-        // Cut at a character boundary when the start is UTF-8.
-        let mut end = limit;
-        if let Err(e) = std::str::from_utf8(&self.0[..limit])
-            && e.error_len().is_none()
-        {
-            end = e.valid_up_to();
-        }
         write!(
             f,
             "{:?}… ({} bytes)",
-            String::from_utf8_lossy(&self.0[..end]),
+            String::from_utf8_lossy(&self.0[..char_boundary(self.0, limit)]),
             self.0.len()
         )
+    }
+}
+
+/// `limit`, or less so as not to cut a UTF-8 character in two.
+fn char_boundary(bytes: &[u8], limit: usize) -> usize {
+    match std::str::from_utf8(&bytes[..limit]) {
+        Err(e) if e.error_len().is_none() => e.valid_up_to(),
+        _ => limit,
     }
 }
 
@@ -440,6 +473,13 @@ mod tests {
             .get("not a url")
             .build()
             .expect_err("not a URL")
+    }
+
+    #[test]
+    fn errors_cross_threads() {
+        fn sendable<T: std::error::Error + Send + Sync + 'static>() {}
+        sendable::<Error>();
+        sendable::<ApiError>();
     }
 
     #[test]

@@ -147,8 +147,11 @@ pub(crate) fn parse_retry_after(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // More seconds than a u64 holds is still "a very long time", not "no advice".
+        return Some(Duration::from_secs(
+            value.parse::<u64>().unwrap_or(u64::MAX),
+        ));
     }
     let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
     let wait = at.with_timezone(&chrono::Utc) - now;
@@ -195,13 +198,16 @@ mod tests {
     }
 
     #[test]
-    fn the_largest_retry_after_parses_and_larger_ones_are_ignored() {
+    fn the_largest_retry_after_parses_and_larger_ones_saturate() {
         let now = chrono::Utc::now();
         assert_eq!(
             parse_retry_after("18446744073709551615", now),
             Some(Duration::from_secs(u64::MAX))
         );
-        assert_eq!(parse_retry_after("18446744073709551616", now), None);
+        assert_eq!(
+            parse_retry_after("99999999999999999999999999", now),
+            Some(Duration::from_secs(u64::MAX))
+        );
         assert_eq!(
             parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now).map(|d| d > Duration::ZERO),
             Some(true)

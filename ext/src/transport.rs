@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
+use reqwest::ResponseBuilderExt;
 use reqwest::header::{
     AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT,
 };
@@ -186,13 +187,17 @@ impl Transport {
                 let seen = one.as_mut().inner_pin_mut().take_value();
                 (result, seen.unwrap_or_default())
             };
+            // Known as soon as the head arrived, even if the body then timed out.
+            if seen.status.get() != 0 {
+                span.record("status", seen.status.get());
+            }
             let outcome = match result {
-                Some(result) => classify(op.name, result, seen, &span, attempt_started).await,
+                Some(result) => classify(op.name, result, seen, attempt_started).await,
                 None => Err(Error::Timeout {
                     operation: op.name,
                     after: match scope {
                         TimeoutScope::Overall => started.elapsed(),
-                        _ => limit.unwrap_or_default(),
+                        TimeoutScope::Attempt => limit.unwrap_or_default(),
                     },
                     scope,
                 }),
@@ -284,11 +289,19 @@ async fn execute(
     }
     let headers = std::mem::take(response.headers_mut());
     if status.as_u16() >= 400 {
+        // An error may be kept for long: it gets its own copy rather than a share of the
+        // connection's read buffer.
+        body = Bytes::copy_from_slice(&body);
         let _ = SEEN.try_with(|seen| {
             seen.error_parts.set(Some((headers.clone(), body.clone())));
         });
     }
-    let mut rebuilt = http::Response::new(reqwest::Body::from(body));
+    // With its URL given, reqwest need not parse a placeholder one for the rebuilt response.
+    // Only an extension is set on the builder, which cannot fail.
+    let mut rebuilt = http::Response::builder()
+        .url(response.url().clone())
+        .body(reqwest::Body::from(body))
+        .expect("a builder with only an extension set");
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = response.version();
     *rebuilt.headers_mut() = headers;
@@ -362,20 +375,15 @@ pub(crate) struct Operation {
     pub(crate) idempotency: Idempotency,
 }
 
-/// Turns the raw client's outcome, plus what the execute hook saw, into ours; records the
-/// status on the attempt's span.
+/// Turns the raw client's outcome, plus what the execute hook saw, into ours.
 async fn classify<T: DeserializeOwned>(
     operation: &'static str,
     result: Result<sinch_voice_raw::ResponseValue<T>, sinch_voice_raw::Error<types::Error>>,
     seen: Seen,
-    span: &tracing::Span,
     attempt_started: Instant,
 ) -> Result<T, Error> {
     use sinch_voice_raw::Error as Raw;
     let seen_status = seen.status.get();
-    if seen_status != 0 {
-        span.record("status", seen_status);
-    }
     let error_parts = seen.error_parts.into_inner();
     match result {
         Ok(value) => Ok(value.into_inner()),
@@ -411,7 +419,6 @@ async fn classify<T: DeserializeOwned>(
         }
         Err(Raw::UnexpectedResponse(response)) => {
             let status = response.status().as_u16();
-            span.record("status", status);
             let (headers, body) = match error_parts {
                 Some(parts) => parts,
                 None => {

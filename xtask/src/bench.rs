@@ -427,13 +427,25 @@ async fn callout_roundtrip(
         }
     }
     for concurrency in [1usize, 16] {
-        // Interleaved, alternating which goes first, so a drift of the machine's speed over
-        // the run (common on shared machines) weighs on both alike.
+        // Interleaved in slices, alternating which goes first, so that the bursts of other
+        // work on a shared machine (builds, tests) weigh on both alike: each run of `n`
+        // callouts per caller is made of SLICES slices, client and floor taking turns.
         let mut runs: [Vec<(f64, f64, f64)>; 2] = [Vec::new(), Vec::new()];
         for run in 0..options.runs {
-            let order = if run % 2 == 0 { [0, 1] } else { [1, 0] };
-            for i in order {
-                runs[i].push(load_run(&callers[i], &request, options.callouts, concurrency).await?);
+            let mut slices: [Vec<Slice>; 2] = [Vec::new(), Vec::new()];
+            for slice in 0..SLICES {
+                let n = options.callouts / SLICES + usize::from(slice < options.callouts % SLICES);
+                let order = if (run * SLICES + slice).is_multiple_of(2) {
+                    [0, 1]
+                } else {
+                    [1, 0]
+                };
+                for i in order {
+                    slices[i].push(load_slice(&callers[i], &request, n, concurrency).await?);
+                }
+            }
+            for (i, slices) in slices.into_iter().enumerate() {
+                runs[i].push(summarise(slices));
             }
         }
         let rates = |runs: &[(f64, f64, f64)]| runs.iter().map(|r| r.0).collect::<Vec<f64>>();
@@ -624,13 +636,34 @@ impl Caller {
     }
 }
 
-/// `n` callouts with `concurrency` in flight: (requests per second, p50 ms, p99 ms).
-async fn load_run(
+/// Slices of one run: each caller's `n` callouts are split into this many turns.
+const SLICES: usize = 4;
+
+/// One slice of a run: its duration and each callout's latency in ms.
+struct Slice {
+    elapsed: f64,
+    latencies: Vec<f64>,
+}
+
+/// The slices of one run as (requests per second, p50 ms, p99 ms).
+fn summarise(slices: Vec<Slice>) -> (f64, f64, f64) {
+    let elapsed: f64 = slices.iter().map(|s| s.elapsed).sum();
+    let mut latencies: Vec<f64> = slices.into_iter().flat_map(|s| s.latencies).collect();
+    latencies.sort_by(f64::total_cmp);
+    let at = |p: f64| {
+        latencies
+            [((p / 100.0 * latencies.len() as f64).ceil() as usize).clamp(1, latencies.len()) - 1]
+    };
+    (latencies.len() as f64 / elapsed, at(50.0), at(99.0))
+}
+
+/// `n` callouts with `concurrency` in flight.
+async fn load_slice(
     caller: &Caller,
     request: &Fixture,
     n: usize,
     concurrency: usize,
-) -> Result<(f64, f64, f64), String> {
+) -> Result<Slice, String> {
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut workers = tokio::task::JoinSet::new();
@@ -653,11 +686,8 @@ async fn load_run(
     while let Some(done) = workers.join_next().await {
         latencies.extend(done.map_err(|e| e.to_string())??);
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    latencies.sort_by(f64::total_cmp);
-    let at = |p: f64| {
-        latencies
-            [((p / 100.0 * latencies.len() as f64).ceil() as usize).clamp(1, latencies.len()) - 1]
-    };
-    Ok((n as f64 / elapsed, at(50.0), at(99.0)))
+    Ok(Slice {
+        elapsed: started.elapsed().as_secs_f64(),
+        latencies,
+    })
 }
