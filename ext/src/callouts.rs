@@ -332,6 +332,8 @@ impl<'a> ConferenceCallout<'a> {
 /// What the platform does at one event of a custom callout: ask a URL, or follow SVAML given
 /// up front.
 #[derive(Debug, Clone, PartialEq, Eq)]
+// Unboxed: one per event of a callout, built once.
+#[allow(clippy::large_enum_variant)]
 pub enum CalloutReply<'a, C: Context> {
     /// Ask this URL (your callback server).
     Url(Text<'a>),

@@ -429,7 +429,10 @@ fn unknown_fields_are_kept_and_written_back() {
     assert_eq!(ice(sent.clone()), sent);
     // The tag is written once, whatever case it came in.
     let written = ice(json!({"action": {"NAME": "hangup", "reason": "x"}}));
-    assert_eq!(written, json!({"action": {"name": "hangup", "reason": "x"}}));
+    assert_eq!(
+        written,
+        json!({"action": {"name": "hangup", "reason": "x"}})
+    );
 }
 
 #[test]

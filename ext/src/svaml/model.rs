@@ -728,6 +728,8 @@ pub enum Action<'a> {
 }
 
 /// Any instruction, tagged by `name` on the wire.
+// Unboxed: a reply holds a handful, built once; boxing the big ones costs an allocation each.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "name")]
 #[non_exhaustive]
