@@ -5,8 +5,10 @@
 //! - `regenerate --check`: writes nothing; exit 1 with a unified diff when they disagree.
 //! - `regenerate --spec PATH --corrections PATH|none --out DIR`: a standalone trial crate.
 //! - `bench`: one JSON line per benchmark case, on the peer SDK benchmarks' inputs.
+//! - `callback-server`: the peers' load-test IVR on `CallbackRouter`, and its wrk script.
 
 mod bench;
+mod callback_server;
 mod regenerate;
 
 use std::process::ExitCode;
@@ -29,6 +31,12 @@ usage: cargo xtask bench [--only CASE,...] [--calling-url URL] [--runs N] [--cal
                         one JSON line each
   --calling-url URL     send the callouts there (e.g. shared/peers/callout_server.mjs) instead of
                         a loopback server started in-process
+
+usage: cargo xtask callback-server [--port N] [--wrk-script FILE]
+
+  callback-server       serve the IVR of shared/peers/callback_server_node.mjs on CallbackRouter
+                        (default port 18802), for load runs with wrk beside the Node SDK's
+  --wrk-script FILE     write a wrk script POSTing the peers' signed ICE (valid 300 s) and exit
 ";
 
 fn main() -> ExitCode {
@@ -40,6 +48,10 @@ fn main() -> ExitCode {
         },
         Some("bench") => match bench::Options::parse(&args[1..]) {
             Ok(options) => bench::run(&args[1..], &options),
+            Err(message) => usage_error(&message),
+        },
+        Some("callback-server") => match callback_server::Options::parse(&args[1..]) {
+            Ok(options) => callback_server::run(&options),
             Err(message) => usage_error(&message),
         },
         Some("-h" | "--help" | "help") => {
