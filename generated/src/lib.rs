@@ -18,6 +18,11 @@
 //! ```
 #![allow(rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 
+/// SHA-256 (lowercase hex) of the vendor spec this crate was generated from.
+pub const SPEC_SHA256: &str = "b1f1fcd2ead227d70942f799f8f475c6e7959ccb6680c8ac3973cd8f09d263cf";
+/// SHA-256 (lowercase hex) of the corrections applied to that spec; empty when none were.
+pub const CORRECTIONS_SHA256: &str = "9a1e965bd61c6ec7fe82a19fb98d8e3301fe391697541f9deca79d99e639811e";
+
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
