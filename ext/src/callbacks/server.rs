@@ -15,10 +15,12 @@ use super::verify::Verifier;
 use crate::svaml::{AceResponse, IceResponse, PieResponse};
 
 /// Default body limit: callbacks are about 1 KB.
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 
 /// Your call flow: one method per event. ACE defaults to `continue`, PIE to `hangup`; DiCE and
 /// Notify need no reply.
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub trait CallbackHandler: Send + Sync + 'static {
     /// An incoming call: say what to do with it.
     fn on_ice(&self, event: IceEvent<'static>)
@@ -66,6 +68,7 @@ pub trait CallbackHandler: Send + Sync + 'static {
 }
 
 /// Serves callbacks for one application.
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub struct CallbackRouter<H> {
     handler: Arc<H>,
     verifier: Verifier,
