@@ -24,10 +24,30 @@ Exit status:
 const TEMPLATE: &str =
     "{before-help}{about-with-newline}\nusage: {usage}\n\n{all-args}{after-help}";
 
+/// `sinch-voice --version`: the crate version and the spec (and corrections) the raw client
+/// was generated from, as short sha256 prefixes, e.g.
+/// `sinch-voice 0.1.0 (spec sha256 b1f1fcd2ead2, corrections sha256 9a1e965bd61c)`.
+pub(crate) fn version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| {
+        let short = |digest: &str| digest.get(..12).unwrap_or(digest).to_string();
+        let corrections = match sinch_voice::raw::CORRECTIONS_SHA256 {
+            "" => "no corrections".to_string(),
+            digest => format!("corrections sha256 {}", short(digest)),
+        };
+        format!(
+            "{} (spec sha256 {}, {corrections})",
+            env!("CARGO_PKG_VERSION"),
+            short(sinch_voice::raw::SPEC_SHA256),
+        )
+    })
+}
+
 /// `sinch-voice`.
 #[derive(Debug, Parser)]
 #[command(
     name = "sinch-voice",
+    version = version(),
     about = ABOUT,
     after_help = AFTER_HELP,
     subcommand_required = true,

@@ -436,3 +436,18 @@ fn emulator_subcommand_prints_its_url_and_credentials() {
     assert!(key.starts_with("SINCH_APPLICATION_KEY="), "{key}");
     assert!(secret.starts_with("SINCH_APPLICATION_SECRET="), "{secret}");
 }
+
+#[test]
+fn version_names_the_crate_version_and_the_spec_digest() {
+    let run = sv(["--version"]).run();
+    assert_eq!(run.code(), Some(0), "{}", run.context());
+    let spec = &sinch_voice::raw::SPEC_SHA256[..12];
+    let corrections = &sinch_voice::raw::CORRECTIONS_SHA256[..12];
+    assert_eq!(
+        run.stdout.trim_end(),
+        format!(
+            "sinch-voice {} (spec sha256 {spec}, corrections sha256 {corrections})",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}

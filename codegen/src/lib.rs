@@ -115,6 +115,10 @@ fn header(input: &Input<'_>) -> String {
         Some(c) => describe(c),
         None => "none".to_string(),
     };
+    let corrections_sha256 = input
+        .corrections
+        .as_ref()
+        .map_or_else(String::new, |c| sha256_hex(c.text.as_bytes()));
     let name = input.crate_name;
     format!(
         "#![cfg_attr(rustfmt, rustfmt::skip)]\n\
@@ -135,7 +139,12 @@ fn header(input: &Input<'_>) -> String {
          //! let client = {name}::Client::new(\"http://127.0.0.1:8080\", hooks);\n\
          //! # let _ = client;\n\
          //! ```\n\
-         #![allow(rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]\n\n",
+         #![allow(rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]\n\n\
+         /// SHA-256 (lowercase hex) of the vendor spec this crate was generated from.\n\
+         pub const SPEC_SHA256: &str = \"{spec_sha256}\";\n\
+         /// SHA-256 (lowercase hex) of the corrections applied to that spec; empty when none were.\n\
+         pub const CORRECTIONS_SHA256: &str = \"{corrections_sha256}\";\n\n",
         spec = describe(&input.spec),
+        spec_sha256 = sha256_hex(input.spec.text.as_bytes()),
     )
 }

@@ -61,6 +61,19 @@ fn the_header_names_both_inputs_with_their_digests() {
         header.contains(&format!("{CORRECTIONS_NAME} (sha256 {corrections_digest})")),
         "{header}"
     );
+    // The same digests as constants, for `sinch-voice --version` and anyone else who asks.
+    assert!(
+        output
+            .client
+            .contains(&format!("pub const SPEC_SHA256: &str = \"{spec_digest}\";")),
+        "SPEC_SHA256"
+    );
+    assert!(
+        output.client.contains(&format!(
+            "pub const CORRECTIONS_SHA256: &str = \"{corrections_digest}\";"
+        )),
+        "CORRECTIONS_SHA256"
+    );
 }
 
 /// rest-api.md section 3: every operation, with its real method and path, and nothing else.

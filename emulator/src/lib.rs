@@ -129,8 +129,7 @@ impl Emulator {
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let base_url = format!("http://{}", listener.local_addr()?);
-        sinch_voice::install_tls_provider();
-        let http = reqwest::Client::builder()
+        let http = sinch_voice::http_client_builder()
             .no_proxy()
             .build()
             .map_err(|e| std::io::Error::other(e.to_string()))?;

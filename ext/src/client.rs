@@ -259,8 +259,7 @@ fn is_loopback(url: &Url) -> bool {
 }
 
 fn default_http_client(connect_timeout: Duration, direct: bool) -> Result<reqwest::Client, Error> {
-    crate::install_tls_provider();
-    let builder = reqwest::Client::builder()
+    let builder = crate::http_client_builder()
         .connect_timeout(connect_timeout)
         .user_agent(USER_AGENT);
     let builder = if direct { builder.no_proxy() } else { builder };

@@ -468,8 +468,9 @@ mod tests {
 
     /// A transport error as reqwest makes it, without any network.
     fn reqwest_error() -> reqwest::Error {
-        crate::install_tls_provider();
-        reqwest::Client::new()
+        crate::http_client_builder()
+            .build()
+            .unwrap()
             .get("not a url")
             .build()
             .expect_err("not a URL")

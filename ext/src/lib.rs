@@ -33,9 +33,41 @@
 //!
 //! The raw generated client is [`raw`], for what this crate does not wrap; nothing on the
 //! path of an ordinary request needs it.
+//!
+//! # Features
+//!
+//! - `rustls-ring` (default): HTTPS through rustls with the *ring* crypto provider, the lighter
+//!   build.
+//! - `rustls-aws-lc`: HTTPS through rustls with reqwest's own *aws-lc-rs* provider (reqwest's
+//!   default TLS; a heavier build: it compiles aws-lc from C).
+//! - `native-tls`: HTTPS through the platform's TLS (OpenSSL on Linux, so its headers at build
+//!   time; Security.framework on macOS; SChannel on Windows).
+//! - `axum`: [`callbacks::CallbackRouter`], a ready axum router for callbacks.
+//!
+//! With no TLS feature (`default-features = false`) only plain HTTP works (the emulator, tests)
+//! unless you pass your own `reqwest::Client` to [`ClientBuilder::http_client`].
+//!
+//! # TLS and your own `reqwest::Client`
+//!
+//! This crate's [`Client`] works under every feature and installs nothing process-wide. A
+//! `reqwest::Client` that *you* build shares reqwest's features with this crate:
+//!
+//! - `rustls-aws-lc`, `native-tls`: `reqwest::Client::new()` never panics; reqwest brings its
+//!   own provider (aws-lc-rs) or uses the platform's TLS.
+//! - `rustls-ring`: reqwest is built with rustls but no provider of its own, and rustls needs a
+//!   process-wide one. If anything else in your tree enables reqwest's default features (or its
+//!   `rustls` feature), reqwest falls back to aws-lc-rs and nothing changes for you. If not,
+//!   `reqwest::Client::new()` panics unless a provider is installed: build your clients with
+//!   [`http_client_builder`], or call [`install_tls_provider`] (or install a provider of your
+//!   choice) at the start of `main`. This crate cannot install one for you safely: rustls
+//!   takes the first provider installed for the life of the process, so a library that
+//!   installed one (before `main`, or on first use) would make your own
+//!   `install_default().expect(..)` panic instead, and would pick your provider for you.
+//!   Choose `rustls-aws-lc` if that trade is not worth the lighter build.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod callbacks;
 mod callouts;
@@ -50,6 +82,7 @@ mod region;
 mod retry;
 pub mod signing;
 pub mod svaml;
+mod tls;
 mod transport;
 pub mod values;
 mod wire;
@@ -76,19 +109,11 @@ pub use values::{
     Destination, DestinationType, Domain, Dtmf, E164, MusicOnHold, NumberType, Price, ValueError,
 };
 
-/// Makes ring the process-wide rustls crypto provider, unless one is installed already.
-///
-/// This crate builds reqwest with rustls but without reqwest's default (and much heavier)
-/// aws-lc provider. Its own client calls this, so only code that builds a `reqwest::Client`
-/// *before* the first `sinch_voice::Client` (for example one passed to
-/// [`ClientBuilder::http_client`]) needs to call it first; reqwest would otherwise panic for
-/// want of a provider. Harmless to call more than once.
-pub fn install_tls_provider() {
-    #[cfg(feature = "rustls")]
-    {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
-}
+pub use tls::{http_client_builder, install_tls_provider};
 
 /// The raw generated client, for what this crate does not wrap.
 pub use sinch_voice_raw as raw;
+
+/// The reqwest this crate is built on, for [`ClientBuilder::http_client`] and
+/// [`http_client_builder`].
+pub use reqwest;

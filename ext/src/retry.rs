@@ -255,10 +255,11 @@ mod tests {
 
     #[test]
     fn a_callout_is_retried_only_when_not_sent() {
-        crate::install_tls_provider();
         let not_sent = Error::NotSent {
             operation: "create_callout",
-            source: reqwest::Client::new()
+            source: crate::http_client_builder()
+                .build()
+                .unwrap()
                 .get("not a url")
                 .build()
                 .expect_err("not a URL"),

@@ -4,3 +4,8 @@
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeExamples;
+
+/// The crates.io READMEs' examples, the same way.
+#[cfg(doctest)]
+#[doc = include_str!("../../ext/README.md")]
+pub struct ExtReadmeExamples;

@@ -278,8 +278,7 @@ impl Server {
         let task = tokio::spawn(async move {
             axum::serve(listener, router).await.unwrap();
         });
-        sinch_voice::install_tls_provider();
-        let client = reqwest::Client::builder()
+        let client = sinch_voice::http_client_builder()
             .no_proxy()
             .timeout(Duration::from_secs(10))
             .build()

@@ -70,8 +70,7 @@ fn config() -> Config {
 }
 
 fn http() -> reqwest::Client {
-    sinch_voice::install_tls_provider();
-    reqwest::Client::builder()
+    sinch_voice::http_client_builder()
         .no_proxy()
         .build()
         .expect("a reqwest client")

@@ -1094,11 +1094,11 @@ async fn prepare_hook_error_aborts_without_sending() {
 // The harness itself.
 // ---------------------------------------------------------------------------------------
 
-/// A reqwest client for the raw crate. The workspace builds reqwest with rustls but no default
-/// crypto provider (sinch-voice brings ring), so one must be installed before building it.
+/// A reqwest client for the raw crate. The workspace builds reqwest with rustls but no
+/// crypto provider of its own (sinch-voice's `rustls-ring`), so it is built the way sinch-voice
+/// builds its own: with a rustls configuration on an explicit provider.
 fn plain_http_client() -> reqwest::ClientBuilder {
-    sinch_voice::install_tls_provider();
-    reqwest::Client::builder().no_proxy()
+    sinch_voice::http_client_builder().no_proxy()
 }
 
 /// A request to a path the mock does not know is recorded by the fallback (so `single`

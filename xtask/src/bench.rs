@@ -546,8 +546,7 @@ const CALLOUTS_PATH: &str = "/calling/v1/callouts";
 
 impl RawFloor {
     fn new(base: &str, credentials: Credentials) -> Result<Self, String> {
-        sinch_voice::install_tls_provider();
-        let http = reqwest::Client::builder()
+        let http = sinch_voice::http_client_builder()
             .no_proxy()
             .build()
             .map_err(|e| e.to_string())?;

@@ -47,4 +47,5 @@ pub use timestamp::Timestamp;
 pub use verify::{DEFAULT_TOLERANCE, Verifier, VerifyError};
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use server::CallbackRouter;

@@ -15,6 +15,7 @@ use super::dispatch::{CallbackHandler, CallbackResponse, CallbackService};
 use super::verify::Verifier;
 
 /// Serves callbacks for one application as an axum router.
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub struct CallbackRouter<H> {
     service: CallbackService<H>,
 }
