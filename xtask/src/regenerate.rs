@@ -22,6 +22,8 @@ pub struct Options {
     /// `Some(None)` is `--corrections none`.
     corrections: Option<Option<PathBuf>>,
     out: Option<PathBuf>,
+    skip_unsupported: bool,
+    verbose: bool,
 }
 
 impl Options {
@@ -42,6 +44,8 @@ impl Options {
                     options.corrections = Some((v != "none").then(|| v.into()));
                 }
                 "--out" => options.out = Some(value("--out")?.into()),
+                "--skip-unsupported" => options.skip_unsupported = true,
+                "-v" | "--verbose" => options.verbose = true,
                 other => return Err(format!("unknown option `{other}`")),
             }
         }
@@ -117,6 +121,10 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
             .as_ref()
             .map(|(name, text)| Source { name, text }),
         crate_name: &lib_name,
+        options: sinch_voice_codegen::Options {
+            skip_unsupported: options.skip_unsupported,
+            report_dead_corrections: false,
+        },
     })
     .map_err(|e| e.to_string())?;
 
@@ -144,6 +152,7 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
         }
     };
 
+    report_generation(&output, options.verbose);
     if options.check {
         return Ok(compare(&root, &files));
     }
@@ -163,6 +172,48 @@ fn report(root: &Path, output: &Output, files: &[(PathBuf, String)]) {
         );
     }
     println!("{} corrections applied", output.applied.len());
+}
+
+/// What normalisation did (counts per pass, every warning; each change with `--verbose`) and
+/// what was left out.
+fn report_generation(output: &Output, verbose: bool) {
+    let mut passes: Vec<(&str, usize)> = Vec::new();
+    for change in &output.changes {
+        match passes.iter_mut().find(|(p, _)| *p == change.pass) {
+            Some((_, n)) => *n += 1,
+            None => passes.push((change.pass, 1)),
+        }
+    }
+    if !passes.is_empty() {
+        let listed: Vec<String> = passes.iter().map(|(p, n)| format!("{p} {n}")).collect();
+        println!(
+            "normalised: {} changes ({}){}",
+            output.changes.len(),
+            listed.join(", "),
+            if verbose { "" } else { "; --verbose lists them" }
+        );
+    }
+    for change in &output.changes {
+        if change.warning {
+            println!("warning: {} [{}]: {}", change.path, change.pass, change.what);
+        } else if verbose {
+            println!("  {} [{}]: {}", change.path, change.pass, change.what);
+        }
+    }
+    for dropped in &output.dropped {
+        println!("dropped {} {}: {}", dropped.kind, dropped.path, dropped.reason);
+    }
+    if !output.dropped.is_empty() {
+        use sinch_voice_codegen::DroppedKind;
+        let count = |kind| output.dropped.iter().filter(|d| d.kind == kind).count();
+        println!(
+            "{} operations generated; left out: {} operations, {} optional parameters, {} schemas typed as any JSON",
+            output.operations,
+            count(DroppedKind::Operation),
+            count(DroppedKind::Parameter),
+            count(DroppedKind::Schema),
+        );
+    }
 }
 
 /// Prints a unified diff per differing file; exit 1 if any differs.
