@@ -177,6 +177,7 @@ pub(crate) fn normalise(doc: &mut Value, report: &mut Report) -> Result<(), Erro
 pub(crate) fn for_generator(doc: &mut Value, report: &mut Report) -> Result<(), Error> {
     enums::open_enums_for_typify(doc);
     params::for_generator(doc, report)?;
+    responses::for_generator(doc, report);
     media::for_generator(doc, report)
 }
 

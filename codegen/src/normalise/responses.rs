@@ -441,3 +441,25 @@ mod tests {
         assert!(schemas.get("GetAErrorBody").is_none());
     }
 }
+
+/// For progenitor only: a `101 Switching Protocols` is its websocket upgrade, a success type
+/// of its own, which cannot sit beside other success responses (it asserts one type per
+/// outcome). Next to a 2xx the 101 is left out: the client takes the 2xx path.
+pub(super) fn for_generator(doc: &mut Value, report: &mut Report) {
+    for (path, method) in super::operations(doc) {
+        let pointer = format!("/paths/{}/{method}/responses", escape_pointer(&path));
+        let Some(Value::Object(responses)) = doc.pointer_mut(&pointer) else {
+            continue;
+        };
+        let other_success = responses
+            .keys()
+            .any(|s| s == "2XX" || s == "2xx" || s.parse::<u16>().is_ok_and(|c| (200..300).contains(&c)));
+        if other_success && responses.remove("101").is_some() {
+            report.change(
+                "responses",
+                format!("{}.responses['101']", operation_path(&path, method)),
+                "for progenitor: 101 (upgrade) next to a 2xx left out",
+            );
+        }
+    }
+}
