@@ -116,7 +116,7 @@ mod tests {
             report
                 .changes
                 .iter()
-                .any(|c| c.path == "$.components.schemas.Outer['$defs'].Inner"),
+                .any(|c| c.path == "$.components.schemas.Outer.$defs.Inner"),
             "{:?}",
             report.changes
         );

@@ -2,8 +2,11 @@
 //!
 //! - a value that is not a string in a `type: string` enum becomes its string form (a boolean
 //!   is also a warning: it is usually a YAML 1.1 accident, Norway's `no` read as `false`);
-//! - values whose Rust variant names clash (`pstn`/`PSTN`, `run-menu`/`run_menu`) are split
-//!   into groups that do not clash, `oneOf` the groups: every value is kept;
+//! - for typify only ([`for_generator`]), values whose Rust variant names clash (`pstn`/`PSTN`,
+//!   `run-menu`/`run_menu`; typify panics on them) are split into groups that do not clash,
+//!   `oneOf` the groups, each group after the first wrapped in a one-element `allOf` (else
+//!   typify merges the groups back into one enum). Every value is kept, as a Rust variant of
+//!   its group's enum, and the effective spec keeps the enum as the vendor wrote it;
 //! - an open enum, "a known value or any string", written `oneOf: [enum, string]` (which a
 //!   known value matches twice, so validators call it invalid) becomes `anyOf`. For typify,
 //!   [`open_enums_for_typify`] turns it back into `oneOf`: an untagged Rust enum tries the
@@ -24,7 +27,6 @@ pub(super) fn run(doc: &mut Value, report: &mut Report) {
             return;
         };
         coerce(map, &path_of(at), report);
-        split_clashes(map, &path_of(at), report);
         if let Some(Value::Array(variants)) = map.get("oneOf")
             && is_open_enum(variants, &components)
         {
@@ -154,13 +156,17 @@ fn split_clashes(map: &mut Map<String, Value>, path: &str, report: &mut Report) 
         "enums",
         path.to_string(),
         format!(
-            "enum values whose Rust names clash split into `oneOf` groups {}",
+            "for typify: enum values whose Rust names clash split into `oneOf` groups {}",
             listed.join(", ")
         ),
     );
     let variants: Vec<Value> = groups
         .into_iter()
-        .map(|g| json!({"type": "string", "enum": g}))
+        .enumerate()
+        .map(|(i, g)| match i {
+            0 => json!({"type": "string", "enum": g}),
+            _ => json!({"allOf": [{"type": "string", "enum": g}]}),
+        })
         .collect();
     map.remove("enum");
     map.remove("type");
@@ -196,8 +202,18 @@ fn is_open_enum(variants: &[Value], components: &Value) -> bool {
     matches!(variants, [known, any] if is_string_enum(known, components) && is_plain_string(any))
 }
 
+/// For typify: clashing enum values split, open enums back to `oneOf` (see the module docs).
+pub(super) fn for_generator(doc: &mut Value, report: &mut Report) {
+    for_each_schema(doc, &mut |schema, at| {
+        if let Value::Object(map) = schema {
+            split_clashes(map, &path_of(at), report);
+        }
+    });
+    open_enums_for_typify(doc);
+}
+
 /// `anyOf: [enum, string]` back to `oneOf` for typify (see the module docs).
-pub(super) fn open_enums_for_typify(doc: &mut Value) {
+fn open_enums_for_typify(doc: &mut Value) {
     let components = doc
         .pointer("/components/schemas")
         .cloned()
@@ -232,7 +248,8 @@ mod tests {
         assert!(names_clash(&["pstn", "PSTN"]));
         assert!(names_clash(&["number", "Number", "sip"]));
         // typify tells these apart with its fallback names.
-        assert!(!names_clash(&["a-b", "a_b"]));
+        assert!(!names_clash(&["aB", "a_b"]));
+        assert!(names_clash(&["a-b", "a_b"]));
         assert!(!names_clash(&["say", "play"]));
     }
 
@@ -251,14 +268,20 @@ mod tests {
     }
 
     #[test]
-    fn clashing_values_are_split_and_all_kept() {
+    fn clashing_values_are_split_for_typify_and_all_kept() {
+        let schema = json!({"type": "string", "description": "d", "enum": ["pstn", "PSTN", "sip", "Sip", "mxp"]});
+        assert_eq!(norm(schema.clone()), schema);
+        let mut doc = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {"S": schema}}});
+        let mut report = Report::new("t", false);
+        for_generator(&mut doc, &mut report);
         assert_eq!(
-            norm(json!({"type": "string", "description": "d", "enum": ["pstn", "PSTN", "sip", "Sip", "mxp"]})),
+            doc["components"]["schemas"]["S"],
             json!({"description": "d", "oneOf": [
                 {"type": "string", "enum": ["pstn", "sip", "mxp"]},
-                {"type": "string", "enum": ["PSTN", "Sip"]}
+                {"allOf": [{"type": "string", "enum": ["PSTN", "Sip"]}]}
             ]})
         );
+        assert_eq!(report.changes[0].path, "$.components.schemas.S");
     }
 
     #[test]
@@ -273,7 +296,7 @@ mod tests {
         let props = doc["components"]["schemas"]["Call"]["properties"].clone();
         assert!(props["status"]["anyOf"].is_array());
         assert!(props["other"]["oneOf"].is_array());
-        open_enums_for_typify(&mut doc);
+        for_generator(&mut doc, &mut Report::new("t", false));
         let props = &doc["components"]["schemas"]["Call"]["properties"];
         assert!(props["status"]["oneOf"].is_array());
         assert!(props["status"].get("anyOf").is_none());

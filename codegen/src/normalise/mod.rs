@@ -12,14 +12,14 @@
 //! | `defs` | [`defs`] | `$defs` nested in component schemas → `components/schemas` |
 //! | `refs` | [`refs`] | `$ref`s typify cannot follow: deep, empty, dangling, cyclic |
 //! | `schemas` | [`schemas`] | 3.1 / JSON Schema 2020 forms → 3.0 forms |
-//! | `enums` | [`enums`] | non-string values in string enums; values whose Rust names clash; open enums |
+//! | `enums` | [`enums`] | non-string values in string enums; open enums as `anyOf` |
 //! | `operation-ids` | [`operation_ids`] | a stable `operationId` from method + path where missing |
 //! | `media` | [`media`] | one media type progenitor can send per body; encodings; schema-less bodies |
 //! | `responses` | [`responses`] | one body type per outcome of an operation |
 //!
 //! [`for_generator`] then makes the rewrites that progenitor needs but that would make the
 //! document less true for other tools; they are not part of the effective spec: open enums
-//! back to `oneOf` ([`enums`]), parameters progenitor cannot send ([`params`]), one media type
+//! back to `oneOf` and enum values with clashing Rust names split ([`enums`]), parameters progenitor cannot send ([`params`]), one media type
 //! per request body and JSON-suffixed types read as JSON ([`media`]).
 
 mod defs;
@@ -175,7 +175,7 @@ pub(crate) fn normalise(doc: &mut Value, report: &mut Report) -> Result<(), Erro
 /// Rewrites for progenitor only, made after the effective spec is written: the document stays
 /// true for other tools, and the generated Rust is what progenitor makes of the 3.0 idiom.
 pub(crate) fn for_generator(doc: &mut Value, report: &mut Report) -> Result<(), Error> {
-    enums::open_enums_for_typify(doc);
+    enums::for_generator(doc, report);
     params::for_generator(doc, report)?;
     responses::for_generator(doc, report);
     media::for_generator(doc, report)

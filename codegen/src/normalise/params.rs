@@ -170,7 +170,12 @@ mod tests {
         let kinds: Vec<DroppedKind> = report.dropped.iter().map(|d| d.kind).collect();
         assert_eq!(
             kinds,
-            [DroppedKind::Parameter, DroppedKind::Parameter, DroppedKind::Operation]
+            [
+                DroppedKind::Parameter,
+                DroppedKind::Parameter,
+                DroppedKind::Parameter,
+                DroppedKind::Operation
+            ]
         );
         assert_eq!(
             out["paths"]["/a/{id}"]["get"]["parameters"],
