@@ -1,8 +1,9 @@
 //! From the effective spec to formatted Rust: progenitor (builder interface, one inner type,
 //! hooks expected), a fixed hooks shim, prettyplease.
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Mutex;
+use std::sync::Once;
 
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use quote::quote;
@@ -207,14 +208,24 @@ fn one_line(message: &str) -> String {
 }
 
 /// progenitor and typify panic on some inputs; one panic must not take the xtask down without
-/// saying where. The default panic hook is silenced meanwhile, since the message is returned.
+/// saying where. The panic hook stays quiet on a thread that is generating, since the message
+/// is returned; other threads (and other panics) are reported as before.
 fn run_progenitor(
     openapi: &openapiv3::OpenAPI,
 ) -> Result<(proc_macro2::TokenStream, RuntimeNeeds), Failure> {
-    static HOOK_LOCK: Mutex<()> = Mutex::new(());
-    let _guard = HOOK_LOCK.lock().unwrap_or_else(|p| p.into_inner());
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    thread_local! {
+        static GENERATING: Cell<bool> = const { Cell::new(false) };
+    }
+    static QUIET_HOOK: Once = Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GENERATING.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    GENERATING.with(|g| g.set(true));
     let result = catch_unwind(AssertUnwindSafe(|| {
         let mut generator = Generator::new(&settings());
         let tokens = generator.generate_tokens(openapi);
@@ -225,7 +236,7 @@ fn run_progenitor(
         };
         tokens.map(|t| (t, needs))
     }));
-    std::panic::set_hook(previous);
+    GENERATING.with(|g| g.set(false));
     match result {
         Ok(Ok(done)) => Ok(done),
         Ok(Err(e)) => Err(Failure::Refused(e.to_string())),
@@ -251,15 +262,10 @@ fn settings() -> GenerationSettings {
 
 /// Generates from `spec`; the failure, if any.
 fn attempt(spec: &Value) -> Option<Failure> {
-    let t = std::time::Instant::now();
-    let r = match serde_json::from_value::<openapiv3::OpenAPI>(spec.clone()) {
+    match serde_json::from_value::<openapiv3::OpenAPI>(spec.clone()) {
         Ok(openapi) => run_progenitor(&openapi).err(),
         Err(e) => Some(Failure::Refused(e.to_string())),
-    };
-    if std::env::var_os("CODEGEN_TRACE").is_some() {
-        eprintln!("attempt {:?} {}", t.elapsed(), r.as_ref().map(|f| f.describe()).unwrap_or_default());
     }
-    r
 }
 
 /// Finds the one schema or operation a failure is down to (see [`client_source`]).

@@ -29,12 +29,14 @@
 //! assert!(output.effective_spec.contains("\"openapi\": \"3.0.3\""));
 //! ```
 
+mod api_diff;
 mod error;
 mod generate;
 mod load;
 mod normalise;
 mod overlay;
 
+pub use api_diff::{ApiChange, ApiSummary, Impact, api_summary};
 pub use error::{Error, ErrorKind};
 pub use generate::RuntimeNeeds;
 pub use normalise::{Change, Dropped, DroppedKind};
@@ -136,6 +138,17 @@ pub fn generate(input: &Input<'_>) -> Result<Output, Error> {
         changes: report.changes,
         dropped: report.dropped,
     })
+}
+
+/// Normalisation alone, without corrections and without progenitor: the effective spec of
+/// `spec` (pretty JSON, as [`Output::effective_spec`]) and the changes made. Normalising its
+/// own output changes nothing.
+pub fn normalise(spec: &Source<'_>, options: &Options) -> Result<(String, Vec<Change>), Error> {
+    let mut doc = load::parse_document(spec.name, spec.text)?;
+    let mut report = normalise::Report::new(spec.name, options.skip_unsupported);
+    normalise::normalise(&mut doc, &mut report)?;
+    let text = serde_json::to_string_pretty(&doc).expect("a Value always serialises") + "\n";
+    Ok((text, report.changes))
 }
 
 /// Lowercase hex SHA-256 of `bytes`.

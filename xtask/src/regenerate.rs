@@ -14,6 +14,7 @@ const EFFECTIVE: &str = "spec/effective/sinch-voice.openapi.json";
 const SVAML_SCHEMA: &str = "spec/svaml.schema.json";
 const CALLBACKS_SCHEMA: &str = "spec/callbacks.schema.json";
 const TRIAL_CRATE: &str = "sinch-voice-raw-trial";
+const TRIAL_EFFECTIVE: &str = "effective.openapi.json";
 
 #[derive(Debug, Default)]
 pub struct Options {
@@ -123,7 +124,8 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
         crate_name: &lib_name,
         options: sinch_voice_codegen::Options {
             skip_unsupported: options.skip_unsupported,
-            report_dead_corrections: false,
+            // All of them are listed below, with what the spec changes, before giving up.
+            report_dead_corrections: true,
         },
     })
     .map_err(|e| e.to_string())?;
@@ -133,7 +135,7 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
             (dir.join("Cargo.toml"), trial_manifest(&root, output.needs)?),
             (dir.join("src/lib.rs"), output.client.clone()),
             (
-                dir.join("effective.openapi.json"),
+                dir.join(TRIAL_EFFECTIVE),
                 output.effective_spec.clone(),
             ),
         ],
@@ -154,7 +156,12 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
 
     report_generation(&output, options.verbose);
     if options.check {
-        return Ok(compare(&root, &files));
+        let drift = compare(&root, &files);
+        let dead = what_changed(&output, &files, corrections.as_ref().map(|(n, _)| n.as_str()));
+        return Ok(if dead { ExitCode::from(1) } else { drift });
+    }
+    if what_changed(&output, &files, corrections.as_ref().map(|(n, _)| n.as_str())) {
+        return Err("nothing written: update or remove the dead corrections first".into());
     }
     for (path, contents) in &files {
         write_atomically(path, contents)?;
@@ -172,6 +179,35 @@ fn report(root: &Path, output: &Output, files: &[(PathBuf, String)]) {
         );
     }
     println!("{} corrections applied", output.applied.len());
+}
+
+/// Beside the diff: what the new effective spec changes in the API (against the one written
+/// last time), and every correction whose target matches nothing. True if there is any such.
+fn what_changed(output: &Output, files: &[(PathBuf, String)], corrections: Option<&str>) -> bool {
+    let previous = files
+        .iter()
+        .find(|(p, _)| p.ends_with(EFFECTIVE) || p.ends_with(TRIAL_EFFECTIVE))
+        .and_then(|(p, _)| fs::read_to_string(p).ok());
+    if let Some(previous) = previous
+        && previous != output.effective_spec
+    {
+        match sinch_voice_codegen::api_summary(&previous, &output.effective_spec) {
+            Ok(summary) => print!("{summary}"),
+            Err(e) => println!("API summary unavailable: {e}"),
+        }
+    }
+    if output.dead_corrections.is_empty() {
+        return false;
+    }
+    eprintln!(
+        "{}: {} corrections match nothing in the spec; the vendor text changed under them (update or remove each):",
+        corrections.unwrap_or("the corrections"),
+        output.dead_corrections.len()
+    );
+    for dead in &output.dead_corrections {
+        eprintln!("  {dead}");
+    }
+    true
 }
 
 /// What normalisation did (counts per pass, every warning; each change with `--verbose`) and
