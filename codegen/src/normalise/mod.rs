@@ -20,11 +20,13 @@
 //! [`for_generator`] then makes the rewrites that progenitor needs but that would make the
 //! document less true for other tools; they are not part of the effective spec: open enums
 //! back to `oneOf` and enum values with clashing Rust names split ([`enums`]), parameters progenitor cannot send ([`params`]), one media type
-//! per request body and JSON-suffixed types read as JSON ([`media`]).
+//! per request body and JSON-suffixed types read as JSON ([`media`]), inline types whose
+//! typify names clash with a component's moved out ([`names`]), 101 next to 2xx ([`responses`]).
 
 mod defs;
 mod enums;
 mod media;
+mod names;
 mod operation_ids;
 mod params;
 mod refs;
@@ -176,6 +178,7 @@ pub(crate) fn normalise(doc: &mut Value, report: &mut Report) -> Result<(), Erro
 /// true for other tools, and the generated Rust is what progenitor makes of the 3.0 idiom.
 pub(crate) fn for_generator(doc: &mut Value, report: &mut Report) -> Result<(), Error> {
     enums::for_generator(doc, report);
+    names::for_generator(doc, report);
     params::for_generator(doc, report)?;
     responses::for_generator(doc, report);
     media::for_generator(doc, report)
@@ -365,12 +368,25 @@ pub(crate) fn pascal_case(s: &str) -> String {
     out
 }
 
-/// A component schema name not yet taken, built from `base`.
+/// A component schema name built from `base` whose Rust type name (typify's Pascal case:
+/// `a_b` and `AB` are both `AB`) no other component schema has.
 pub(crate) fn fresh_schema_name(doc: &Value, base: &str, also_taken: &[String]) -> String {
-    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object);
+    use heck::ToPascalCase;
+    let rust = |n: &str| n.to_pascal_case();
+    let taken: Vec<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| s.keys().map(|k| rust(k)).collect())
+        .unwrap_or_default();
+    let free = |n: &str| {
+        let r = rust(n);
+        !taken.contains(&r) && !also_taken.iter().any(|t| rust(t) == r)
+    };
     let mut name = base.to_string();
-    while schemas.is_some_and(|s| s.contains_key(&name)) || also_taken.contains(&name) {
-        name.push('_');
+    let mut n = 1;
+    while !free(&name) {
+        n += 1;
+        name = format!("{base}_{n}");
     }
     name
 }

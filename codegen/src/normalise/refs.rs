@@ -2,7 +2,8 @@
 //! `#/components/schemas/<Name>`; everything else is rewritten:
 //!
 //! - a local pointer elsewhere (into a schema's properties, into a path's body) that resolves:
-//!   the target is copied to a new component schema and the reference points there;
+//!   the target moves to a new component schema, a `$ref` to it stays in its place, and the
+//!   reference points there too;
 //! - an empty `$ref`, one to a component that does not exist, or one into another file:
 //!   unsupported (strict), or the schema becomes untyped JSON (`--skip-unsupported`);
 //! - component schemas that are only references to each other in a cycle (`A: $ref B`,
@@ -86,29 +87,41 @@ pub(super) fn run(doc: &mut Value, report: &mut Report) -> Result<(), Error> {
         });
     }
 
-    // Pass 2: copy each target found elsewhere to a component of its own.
-    if !order.is_empty() {
-        let mut names: Vec<(String, String)> = Vec::new();
-        let mut taken: Vec<String> = Vec::new();
-        for reference in &order {
-            let target = snapshot
-                .pointer(&reference[1..])
-                .cloned()
-                .expect("classified as resolving");
-            let name = fresh_schema_name(doc, &name_for(reference), &taken);
-            taken.push(name.clone());
-            report.change(
-                "refs",
-                pointer_to_json_path(&snapshot, &reference[1..]),
-                format!(
-                    "referenced as `{reference}`, which typify cannot follow: copied to {PREFIX}{name}"
-                ),
-            );
-            names.push((reference.clone(), format!("{PREFIX}{}", escape_pointer(&name))));
-            super::component_schemas(doc)
-                .expect("components is a mapping")
-                .insert(name, target);
+    // Pass 2: move each target found elsewhere to a component of its own, leaving a `$ref`
+    // in its place. Moved, not copied: typify names an inline schema after its parent and
+    // property (`Event.type` → `EventType`), which is also the name a copy would get, and the
+    // two would be one type anyway. Deepest targets first, so a parent moves with its
+    // children's references in it.
+    order.sort_by_key(|r| std::cmp::Reverse(r.matches('/').count()));
+    let mut names: Vec<(String, String)> = Vec::new();
+    let mut taken: Vec<String> = Vec::new();
+    for reference in &order {
+        let pointer = &reference[1..];
+        let Some(target) = doc.pointer(pointer).cloned() else {
+            continue;
+        };
+        if let Some(inner) = target.get("$ref").and_then(Value::as_str) {
+            // Already a reference: point at what it points at.
+            names.push((reference.clone(), inner.to_string()));
+            continue;
         }
+        let name = fresh_schema_name(doc, &name_for(reference), &taken);
+        taken.push(name.clone());
+        let new_ref = format!("{PREFIX}{}", escape_pointer(&name));
+        report.change(
+            "refs",
+            pointer_to_json_path(&snapshot, pointer),
+            format!(
+                "referenced as `{reference}`, which typify cannot follow: moved to {new_ref}, a `$ref` left in its place"
+            ),
+        );
+        *doc.pointer_mut(pointer).expect("resolved above") = json!({"$ref": new_ref.clone()});
+        names.push((reference.clone(), new_ref));
+        super::component_schemas(doc)
+            .expect("components is a mapping")
+            .insert(name, target);
+    }
+    if !names.is_empty() {
         for_each_schema(doc, &mut |schema, _| {
             if let Some(Value::String(reference)) = schema.get_mut("$ref")
                 && let Some((_, new)) = names.iter().find(|(old, _)| old == reference)
@@ -160,50 +173,99 @@ fn name_for(reference: &str) -> String {
     }
 }
 
-/// Component schemas that are nothing but a `$ref`, chained into a cycle.
-fn alias_cycles(doc: &mut Value, report: &mut Report) -> Result<(), Error> {
-    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
-        return Ok(());
-    };
-    let alias = |name: &str| -> Option<String> {
-        schemas
-            .get(name)?
-            .get("$ref")?
+/// How a component schema takes in another one whole: as an alias (`$ref` at its root) or as
+/// a member of its root `allOf`. typify follows these edges eagerly (to merge or resolve), so a
+/// cycle of them sends it into unbounded recursion, a stack overflow no `catch_unwind`
+/// survives. Cycles through properties, items or unions are fine: they become `Box`es.
+fn merge_edges(schema: &Value) -> Vec<(Option<usize>, String)> {
+    let target = |v: &Value| {
+        v.get("$ref")?
             .as_str()?
             .strip_prefix(PREFIX)
             .map(|n| n.replace("~1", "/").replace("~0", "~"))
     };
-    let mut cut: Vec<String> = Vec::new();
-    for start in schemas.keys() {
-        let mut chain = vec![start.clone()];
-        let mut current = start.clone();
-        while let Some(next) = alias(&current) {
-            if let Some(at) = chain.iter().position(|n| *n == next) {
-                let cycle = &chain[at..];
-                // Cut the cycle once, at the member that comes first in the document.
-                let first = schemas
-                    .keys()
-                    .find(|k| cycle.contains(k))
-                    .expect("members are keys")
-                    .clone();
-                if !cut.contains(&first) && !cycle.iter().any(|m| cut.contains(m)) {
-                    cut.push(first);
+    if let Some(name) = target(schema) {
+        return vec![(None, name)];
+    }
+    schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(|members| {
+            members
+                .iter()
+                .enumerate()
+                .filter_map(|(i, m)| target(m).map(|n| (Some(i), n)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Finds cycles of [`merge_edges`] and cuts each at the edge that closes it (in document
+/// order): an alias becomes untyped JSON, an `allOf` member is left out.
+fn alias_cycles(doc: &mut Value, report: &mut Report) -> Result<(), Error> {
+    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
+        return Ok(());
+    };
+    let names: Vec<String> = schemas.keys().cloned().collect();
+    let edges: Vec<Vec<(Option<usize>, String)>> =
+        schemas.values().map(merge_edges).collect();
+    let index_of = |name: &str| names.iter().position(|n| n == name);
+    // Iterative depth-first search; 0 unvisited, 1 on the stack, 2 done.
+    let mut state = vec![0u8; names.len()];
+    let mut cuts: Vec<(usize, Option<usize>, String)> = Vec::new();
+    for start in 0..names.len() {
+        if state[start] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        state[start] = 1;
+        while let Some((node, next)) = stack.pop() {
+            let Some((member, target)) = edges[node].get(next) else {
+                state[node] = 2;
+                continue;
+            };
+            stack.push((node, next + 1));
+            let Some(t) = index_of(target) else {
+                continue;
+            };
+            match state[t] {
+                0 => {
+                    state[t] = 1;
+                    stack.push((t, 0));
                 }
-                break;
+                1 => cuts.push((node, *member, target.clone())),
+                _ => {}
             }
-            chain.push(next.clone());
-            current = next;
         }
     }
-    for name in cut {
-        let path = path_of(&[super::key("components"), super::key("schemas"), super::key(&name)]);
-        report.unsupported(
-            DroppedKind::Schema,
-            path,
-            "a cycle of schemas that are only `$ref`s to each other defines no type: typed as any JSON",
-        )?;
-        if let Some(schemas) = super::component_schemas(doc) {
-            schemas.insert(name, json!({}));
+    for (node, member, target) in cuts {
+        let name = names[node].clone();
+        let mut at = vec![super::key("components"), super::key("schemas"), super::key(&name)];
+        match member {
+            None => {
+                report.unsupported(
+                    DroppedKind::Schema,
+                    path_of(&at),
+                    format!("`$ref` to {target} closes a cycle of schemas that only refer to each other: typed as any JSON"),
+                )?;
+                if let Some(schemas) = super::component_schemas(doc) {
+                    schemas.insert(name, json!({}));
+                }
+            }
+            Some(i) => {
+                at.extend([super::key("allOf"), Segment::Index(i)]);
+                report.unsupported(
+                    DroppedKind::Schema,
+                    path_of(&at),
+                    format!("`allOf` member {target} closes a cycle of schemas merged into each other: left out"),
+                )?;
+                if let Some(Value::Array(members)) = super::component_schemas(doc)
+                    .and_then(|s| s.get_mut(&name))
+                    .and_then(|s| s.get_mut("allOf"))
+                {
+                    members[i] = json!({});
+                }
+            }
         }
     }
     Ok(())
@@ -230,6 +292,10 @@ mod tests {
         let report = run_with(&mut doc, false).unwrap();
         let schemas = &doc["components"]["schemas"];
         assert_eq!(schemas["Event_type"], json!({"type": "string", "enum": ["a"]}));
+        assert_eq!(
+            schemas["Event"]["properties"]["type"],
+            json!({"$ref": "#/components/schemas/Event_type"})
+        );
         for p in ["kind", "again"] {
             assert_eq!(
                 schemas["Other"]["properties"][p]["$ref"],
@@ -267,11 +333,24 @@ mod tests {
             "D": {"$ref": "#/components/schemas/A"}
         }}});
         let err = run_with(&mut doc.clone(), false).unwrap_err();
-        assert_eq!(err.path, "$.components.schemas.A");
+        assert_eq!(err.path, "$.components.schemas.B");
         let report = run_with(&mut doc, true).unwrap();
         let cut: Vec<&str> = report.dropped.iter().map(|d| d.path.as_str()).collect();
-        assert_eq!(cut, ["$.components.schemas.A", "$.components.schemas.C"]);
-        assert_eq!(doc["components"]["schemas"]["A"], json!({}));
-        assert_eq!(doc["components"]["schemas"]["B"]["$ref"], "#/components/schemas/A");
+        assert_eq!(cut, ["$.components.schemas.B", "$.components.schemas.C"]);
+        assert_eq!(doc["components"]["schemas"]["B"], json!({}));
+        assert_eq!(doc["components"]["schemas"]["A"]["$ref"], "#/components/schemas/B");
+    }
+
+    #[test]
+    fn all_of_cycles_lose_the_member_that_closes_them() {
+        let mut doc = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {
+            "A": {"allOf": [{"$ref": "#/components/schemas/B"}]},
+            "B": {"allOf": [{"$ref": "#/components/schemas/A"}, {"properties": {"x": {"type": "string"}}}]},
+            "Tree": {"properties": {"children": {"items": {"$ref": "#/components/schemas/Tree"}}}}
+        }}});
+        let report = run_with(&mut doc, true).unwrap();
+        assert_eq!(report.dropped.len(), 1, "{:?}", report.dropped);
+        assert_eq!(report.dropped[0].path, "$.components.schemas.B.allOf[0]");
+        assert_eq!(doc["components"]["schemas"]["B"]["allOf"][0], json!({}));
     }
 }
