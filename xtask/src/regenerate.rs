@@ -55,7 +55,7 @@ impl Options {
 }
 
 /// The workspace root, where `spec/` and `generated/` live.
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives one level below the root")
@@ -331,28 +331,53 @@ fn runtime_crates(needs: RuntimeNeeds) -> Vec<&'static str> {
 }
 
 fn trial_manifest(root: &Path, needs: RuntimeNeeds) -> Result<String, String> {
+    let manifest = crate_manifest(root, needs, TRIAL_CRATE, true, false)?;
+    Ok(format!(
+        "# Written by `cargo xtask regenerate --out`: a trial of another vendor spec, with the\n\
+         # workspace's pinned versions. Standalone on purpose (the empty [workspace] table).\n{manifest}"
+    ))
+}
+
+/// The manifest of a generated crate with the workspace's pinned versions. progenitor emits an
+/// unused `use super::types` when a spec has no types, and an unreachable `_` arm after a
+/// `default` response: both lints are allowed (the generated code is not ours to fix), and with
+/// `deny_warnings` every other warning is an error.
+pub(crate) fn crate_manifest(
+    root: &Path,
+    needs: RuntimeNeeds,
+    name: &str,
+    standalone: bool,
+    deny_warnings: bool,
+) -> Result<String, String> {
     let pinned = workspace_dependencies(root)?;
     let mut dependencies = toml::Table::new();
-    for name in runtime_crates(needs) {
+    for crate_name in runtime_crates(needs) {
         let spec = pinned
-            .get(name)
-            .ok_or_else(|| format!("Cargo.toml: [workspace.dependencies] has no `{name}`"))?;
-        dependencies.insert(name.to_string(), spec.clone());
+            .get(crate_name)
+            .ok_or_else(|| format!("Cargo.toml: [workspace.dependencies] has no `{crate_name}`"))?;
+        dependencies.insert(crate_name.to_string(), spec.clone());
     }
     let mut package = toml::Table::new();
-    package.insert("name".into(), TRIAL_CRATE.into());
+    package.insert("name".into(), name.into());
     package.insert("version".into(), "0.0.0".into());
     package.insert("edition".into(), "2024".into());
     package.insert("publish".into(), false.into());
+    let mut rust_lints = toml::Table::new();
+    if deny_warnings {
+        rust_lints.insert("warnings".into(), "deny".into());
+    }
+    rust_lints.insert("unused_imports".into(), "allow".into());
+    rust_lints.insert("unreachable_patterns".into(), "allow".into());
+    let mut lints = toml::Table::new();
+    lints.insert("rust".into(), rust_lints.into());
     let mut manifest = toml::Table::new();
     manifest.insert("package".into(), package.into());
-    manifest.insert("workspace".into(), toml::Table::new().into());
+    if standalone {
+        manifest.insert("workspace".into(), toml::Table::new().into());
+    }
     manifest.insert("dependencies".into(), dependencies.into());
-    Ok(format!(
-        "# Written by `cargo xtask regenerate --out`: a trial of another vendor spec, with the\n\
-         # workspace's pinned versions. Standalone on purpose (the empty [workspace] table).\n{}",
-        toml::to_string(&manifest).map_err(|e| e.to_string())?
-    ))
+    manifest.insert("lints".into(), lints.into());
+    toml::to_string(&manifest).map_err(|e| e.to_string())
 }
 
 /// The workspace's raw crate lists its dependencies by hand; say so if the spec now needs one
