@@ -53,10 +53,15 @@ pub(super) fn for_generator(doc: &mut Value, report: &mut Report) {
         let Some(slot) = doc.pointer_mut(&pointer) else {
             continue;
         };
-        let schema = std::mem::replace(
-            slot,
-            json!({"$ref": format!("#/components/schemas/{}", escape_pointer(&name))}),
-        );
+        let reference = json!({"$ref": format!("#/components/schemas/{}", escape_pointer(&name))});
+        let mut schema = std::mem::replace(slot, reference.clone());
+        // Nullability stays where the schema was: typify names a nullable component's inner
+        // type after the component itself, which clashes again.
+        if let Some(map) = schema.as_object_mut()
+            && map.remove("nullable") == Some(json!(true))
+        {
+            *slot = json!({"allOf": [reference], "nullable": true});
+        }
         report.change(
             "names",
             path_of(&at),
@@ -102,7 +107,7 @@ mod tests {
     #[test]
     fn an_inline_type_named_like_a_component_moves_out() {
         let mut doc = json!({"components": {"schemas": {
-            "balance_transaction": {"properties": {"source": {"anyOf": [{"type": "string"}, {"type": "object"}]},
+            "balance_transaction": {"properties": {"source": {"anyOf": [{"type": "string"}, {"type": "object"}], "nullable": true},
                                                    "other": {"enum": ["a"]}}},
             "balance_transaction_source": {"type": "object"}
         }}});
@@ -111,9 +116,10 @@ mod tests {
         let schemas = &doc["components"]["schemas"];
         assert_eq!(
             schemas["balance_transaction"]["properties"]["source"],
-            json!({"$ref": "#/components/schemas/balance_transaction_source_inline"})
+            json!({"allOf": [{"$ref": "#/components/schemas/balance_transaction_source_inline"}], "nullable": true})
         );
         assert!(schemas["balance_transaction_source_inline"]["anyOf"].is_array());
+        assert!(schemas["balance_transaction_source_inline"].get("nullable").is_none());
         assert!(schemas["balance_transaction"]["properties"]["other"]["enum"].is_array());
         assert_eq!(report.changes.len(), 1);
     }

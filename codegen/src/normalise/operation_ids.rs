@@ -4,6 +4,8 @@
 //! document, so it stays the same when other operations come and go; a clash with an existing
 //! id (compared as progenitor compares them, case and punctuation aside) gets `_2`, `_3`, ...
 
+use std::collections::HashSet;
+
 use serde_json::Value;
 
 use super::{Report, operation_path, operations};
@@ -40,7 +42,7 @@ fn synthesise(method: &str, path: &str) -> String {
 
 pub(super) fn run(doc: &mut Value, report: &mut Report) {
     let ops = operations(doc);
-    let mut taken: Vec<String> = ops
+    let mut taken: HashSet<String> = ops
         .iter()
         .filter_map(|(path, method)| doc["paths"][path][*method].get("operationId"))
         .filter_map(Value::as_str)
@@ -62,7 +64,7 @@ pub(super) fn run(doc: &mut Value, report: &mut Report) {
             n += 1;
             id = format!("{base}_{n}");
         }
-        taken.push(folded(&id));
+        taken.insert(folded(&id));
         report.change(
             "operation-ids",
             operation_path(&path, method),
