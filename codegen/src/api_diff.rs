@@ -215,7 +215,13 @@ fn parameters(doc: &Value, op: &Operation<'_>) -> Vec<((String, String), (bool, 
         .unwrap_or_default();
     for parameter in op.path_parameters.iter().chain(own.iter()) {
         let parameter = resolve(doc, parameter);
-        let text = |k: &str| parameter.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        let text = |k: &str| {
+            parameter
+                .get(k)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
         let key = (text("in"), text("name"));
         let entry = (
             parameter.get("required").and_then(Value::as_bool) == Some(true),
@@ -272,14 +278,20 @@ fn compare_operation(
             changes,
             "changed",
             subject.clone(),
-            format!("operationId {} → {} (the client method is renamed)", was.id, now.id),
+            format!(
+                "operationId {} → {} (the client method is renamed)",
+                was.id, now.id
+            ),
             Impact::Breaking,
         );
     }
     let before = parameters(old, was);
     let after = parameters(new, now);
     for ((location, name), (required, sig)) in &after {
-        match before.iter().find(|(k, _)| k.0 == *location && k.1 == *name) {
+        match before
+            .iter()
+            .find(|(k, _)| k.0 == *location && k.1 == *name)
+        {
             None => push(
                 changes,
                 "changed",
@@ -428,7 +440,13 @@ fn signature(schema: &Value) -> String {
 fn strip_words(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            for word in ["description", "title", "example", "examples", "externalDocs"] {
+            for word in [
+                "description",
+                "title",
+                "example",
+                "examples",
+                "externalDocs",
+            ] {
                 map.remove(word);
             }
             map.retain(|k, _| !k.starts_with("x-"));
@@ -500,13 +518,33 @@ fn compare_schema(name: &str, was: &Value, now: &Value, changes: &mut Vec<ApiCha
         // Not an object with fields: an enum, an alias, a union.
         let values = |s: &Value| -> Option<Vec<Value>> { s.get("enum")?.as_array().cloned() };
         if let (Some(a), Some(b)) = (values(was), values(now)) {
-            let added: Vec<String> = b.iter().filter(|v| !a.contains(v)).map(|v| v.to_string()).collect();
-            let removed: Vec<String> = a.iter().filter(|v| !b.contains(v)).map(|v| v.to_string()).collect();
+            let added: Vec<String> = b
+                .iter()
+                .filter(|v| !a.contains(v))
+                .map(|v| v.to_string())
+                .collect();
+            let removed: Vec<String> = a
+                .iter()
+                .filter(|v| !b.contains(v))
+                .map(|v| v.to_string())
+                .collect();
             if !added.is_empty() {
-                push(changes, "changed", format!("schema {name}"), format!("enum values added: {}", added.join(", ")), Impact::Breaking);
+                push(
+                    changes,
+                    "changed",
+                    format!("schema {name}"),
+                    format!("enum values added: {}", added.join(", ")),
+                    Impact::Breaking,
+                );
             }
             if !removed.is_empty() {
-                push(changes, "changed", format!("schema {name}"), format!("enum values removed: {}", removed.join(", ")), Impact::Breaking);
+                push(
+                    changes,
+                    "changed",
+                    format!("schema {name}"),
+                    format!("enum values removed: {}", removed.join(", ")),
+                    Impact::Breaking,
+                );
             }
             let (mut x, mut y) = (was.clone(), now.clone());
             for s in [&mut x, &mut y] {
@@ -515,10 +553,22 @@ fn compare_schema(name: &str, was: &Value, now: &Value, changes: &mut Vec<ApiCha
                 }
             }
             if signature(&x) != signature(&y) {
-                push(changes, "retyped", format!("schema {name}"), format!("{} → {}", signature(&x), signature(&y)), Impact::Breaking);
+                push(
+                    changes,
+                    "retyped",
+                    format!("schema {name}"),
+                    format!("{} → {}", signature(&x), signature(&y)),
+                    Impact::Breaking,
+                );
             }
         } else if signature(was) != signature(now) {
-            push(changes, "retyped", format!("schema {name}"), format!("{} → {}", signature(was), signature(now)), Impact::Breaking);
+            push(
+                changes,
+                "retyped",
+                format!("schema {name}"),
+                format!("{} → {}", signature(was), signature(now)),
+                Impact::Breaking,
+            );
         }
         return;
     }
@@ -531,13 +581,27 @@ fn compare_schema(name: &str, was: &Value, now: &Value, changes: &mut Vec<ApiCha
                 changes,
                 "added",
                 subject,
-                if required { "required".into() } else { "optional".into() },
-                if required { Impact::Breaking } else { Impact::StructLiteral },
+                if required {
+                    "required".into()
+                } else {
+                    "optional".into()
+                },
+                if required {
+                    Impact::Breaking
+                } else {
+                    Impact::StructLiteral
+                },
             ),
             Some(old_schema) => {
                 let (a, b) = (signature(old_schema), signature(schema));
                 if a != b {
-                    push(changes, "retyped", subject.clone(), format!("{a} → {b}"), Impact::Breaking);
+                    push(
+                        changes,
+                        "retyped",
+                        subject.clone(),
+                        format!("{a} → {b}"),
+                        Impact::Breaking,
+                    );
                 }
                 if required != required_before.contains(field) {
                     push(
@@ -600,7 +664,10 @@ mod tests {
 
     #[test]
     fn identical_specs_have_no_changes() {
-        let d = doc(json!({"/a": {"get": {"operationId": "a"}}}), json!({"A": {"type": "string"}}));
+        let d = doc(
+            json!({"/a": {"get": {"operationId": "a"}}}),
+            json!({"A": {"type": "string"}}),
+        );
         let s = summary(d.clone(), d);
         assert!(s.changes.is_empty());
         assert!(!s.is_breaking());
@@ -650,10 +717,19 @@ mod tests {
 
     #[test]
     fn an_added_optional_field_breaks_only_struct_literals() {
-        let old = doc(json!({}), json!({"A": {"properties": {"x": {"type": "string"}}}}));
-        let new = doc(json!({}), json!({"A": {"properties": {"x": {"type": "string"}, "y": {"type": "string"}}}}));
+        let old = doc(
+            json!({}),
+            json!({"A": {"properties": {"x": {"type": "string"}}}}),
+        );
+        let new = doc(
+            json!({}),
+            json!({"A": {"properties": {"x": {"type": "string"}, "y": {"type": "string"}}}}),
+        );
         let s = summary(old, new);
         assert_eq!(s.impact(), Impact::StructLiteral);
-        assert!(s.to_string().contains("builder users are unaffected"), "{s}");
+        assert!(
+            s.to_string().contains("builder users are unaffected"),
+            "{s}"
+        );
     }
 }

@@ -72,7 +72,10 @@ pub(crate) fn client_source(
                         ErrorKind::Unsupported,
                         file,
                         "$",
-                        format!("progenitor cannot generate this document: {}", failure.describe()),
+                        format!(
+                            "progenitor cannot generate this document: {}",
+                            failure.describe()
+                        ),
                     ));
                 }
             },
@@ -87,7 +90,11 @@ fn blame(report: &mut Report, spec: &mut Value, culprit: Culprit) -> Result<(), 
             method,
             reason,
         } => {
-            report.unsupported(DroppedKind::Operation, operation_path(&path, &method), reason)?;
+            report.unsupported(
+                DroppedKind::Operation,
+                operation_path(&path, &method),
+                reason,
+            )?;
             normalise::remove_operation(spec, &path, &method);
         }
         Culprit::Schema { name, reason } => {
@@ -127,7 +134,11 @@ fn finish(
 }
 
 fn schema_path(name: &str) -> String {
-    json_path(&[Key("components".into()), Key("schemas".into()), Key(name.into())])
+    json_path(&[
+        Key("components".into()),
+        Key("schemas".into()),
+        Key(name.into()),
+    ])
 }
 
 /// What a shape error can be blamed on and left out.
@@ -279,9 +290,12 @@ fn locate_failure(spec: &Value) -> Option<Culprit> {
             .map(|m| m.keys().cloned().collect())
             .unwrap_or_default();
         let name = failing_schema(&without_paths, &names)?;
-        let reason = attempt(&with_schemas(&without_paths, &closure(&without_paths, &[name.clone()])))
-            .map(|f| f.describe())
-            .unwrap_or_else(|| "fails only together with other schemas".into());
+        let reason = attempt(&with_schemas(
+            &without_paths,
+            &closure(&without_paths, std::slice::from_ref(&name)),
+        ))
+        .map(|f| f.describe())
+        .unwrap_or_else(|| "fails only together with other schemas".into());
         return Some(Culprit::Schema { name, reason });
     }
 

@@ -161,7 +161,8 @@ mod tests {
 
     #[test]
     fn json_is_read_as_json() {
-        let doc = parse_document("t.json", "\u{feff} {\"b\": 1, \"a\": {\"200\": [true]}}").unwrap();
+        let doc =
+            parse_document("t.json", "\u{feff} {\"b\": 1, \"a\": {\"200\": [true]}}").unwrap();
         assert_eq!(doc["a"]["200"][0], true);
         assert_eq!(doc.as_object().unwrap().keys().next().unwrap(), "b");
         // Not JSON after all (YAML flow style): the YAML parser takes it.

@@ -92,26 +92,24 @@ pub(crate) fn apply(
     }
 
     let before = dead_are_errors.then(|| spec.clone());
-    let report = parsed
-        .apply(spec, Default::default())
-        .map_err(|e| {
-            let action = &parsed.actions[e.action_index];
-            let name = action.description.as_deref().unwrap_or("").trim();
-            let name = name.lines().next().unwrap_or(name);
-            let (kind, problem) = (
-                ErrorKind::OverlayApply,
-                format!(
-                    "action {} (\"{name}\") on target {} cannot be applied: {}",
-                    e.action_index, e.target, e.kind
-                ),
-            );
-            Error::new(
-                kind,
-                overlay_file,
-                format!("$.actions[{}].target", e.action_index),
-                problem,
-            )
-        })?;
+    let report = parsed.apply(spec, Default::default()).map_err(|e| {
+        let action = &parsed.actions[e.action_index];
+        let name = action.description.as_deref().unwrap_or("").trim();
+        let name = name.lines().next().unwrap_or(name);
+        let (kind, problem) = (
+            ErrorKind::OverlayApply,
+            format!(
+                "action {} (\"{name}\") on target {} cannot be applied: {}",
+                e.action_index, e.target, e.kind
+            ),
+        );
+        Error::new(
+            kind,
+            overlay_file,
+            format!("$.actions[{}].target", e.action_index),
+            problem,
+        )
+    })?;
     let dead: Vec<DeadCorrection> = report
         .actions
         .iter()
@@ -129,28 +127,11 @@ pub(crate) fn apply(
             }
         })
         .collect();
-    if let (Some(before), Some(first)) = (before, dead.first()) {
+    if let Some(before) = before
+        && !dead.is_empty()
+    {
         *spec = before;
-        let problem = match dead.as_slice() {
-            [one] => format!(
-                "{one} in the spec; the vendor text changed under this correction: update or remove it"
-            ),
-            all => format!(
-                "{} corrections match nothing in the spec; the vendor text changed under them: \
-                 update or remove each\n{}",
-                all.len(),
-                all.iter()
-                    .map(|d| format!("  {d}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            ),
-        };
-        return Err(Error::new(
-            ErrorKind::DeadTarget,
-            overlay_file,
-            format!("$.actions[{}].target", first.index),
-            problem,
-        ));
+        return Err(dead_error(overlay_file, &dead));
     }
     let applied = report
         .actions
@@ -162,6 +143,30 @@ pub(crate) fn apply(
         })
         .collect();
     Ok((applied, dead))
+}
+
+/// One error naming every dead correction (a line each).
+pub(crate) fn dead_error(overlay_file: &str, dead: &[DeadCorrection]) -> Error {
+    let problem = match dead {
+        [one] => format!(
+            "{one} in the spec; the vendor text changed under this correction: update or remove it"
+        ),
+        all => format!(
+            "{} corrections match nothing in the spec; the vendor text changed under them: \
+             update or remove each\n{}",
+            all.len(),
+            all.iter()
+                .map(|d| format!("  {d}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    };
+    Error::new(
+        ErrorKind::DeadTarget,
+        overlay_file,
+        format!("$.actions[{}].target", dead.first().map_or(0, |d| d.index)),
+        problem,
+    )
 }
 
 pub(crate) fn serde_segments(path: &serde_path_to_error::Path) -> Vec<Segment> {
@@ -225,8 +230,15 @@ mod tests {
         let err = apply("o.yaml", &doc, &mut spec, true).unwrap_err();
         assert_eq!(err.path, "$.actions[0].target");
         assert!(err.problem.contains("2 corrections"), "{err}");
-        assert!(err.problem.contains("action 0 (\"First\") targets $.gone1"), "{err}");
-        assert!(err.problem.contains("action 2 (\"Second\") targets $.gone2"), "{err}");
+        assert!(
+            err.problem.contains("action 0 (\"First\") targets $.gone1"),
+            "{err}"
+        );
+        assert!(
+            err.problem
+                .contains("action 2 (\"Second\") targets $.gone2"),
+            "{err}"
+        );
         assert_eq!(spec, json!({"a": {}}));
 
         let (applied, dead) = apply("o.yaml", &doc, &mut spec, false).unwrap();

@@ -2,11 +2,16 @@
 //! overflow. The large documents are made here, not stored.
 
 use serde_json::{Value, json};
-use sinch_voice_codegen::{DroppedKind, ErrorKind, Input, Options, Output, Source, generate, normalise};
+use sinch_voice_codegen::{
+    DroppedKind, ErrorKind, Input, Options, Output, Source, generate, normalise,
+};
 
 fn run(text: &str, skip_unsupported: bool) -> Result<Output, sinch_voice_codegen::Error> {
     generate(&Input {
-        spec: Source { name: "t.json", text },
+        spec: Source {
+            name: "t.json",
+            text,
+        },
         corrections: None,
         crate_name: "t",
         options: Options {
@@ -39,7 +44,10 @@ fn reference_cycles_typify_would_overflow_on_are_cut_or_refused() {
     assert_eq!(err.path, "$.components.schemas.B.allOf[0]");
     let output = run(&spec, true).unwrap();
     let cut: Vec<&str> = output.dropped.iter().map(|d| d.path.as_str()).collect();
-    assert_eq!(cut, ["$.components.schemas.B.allOf[0]", "$.components.schemas.D"]);
+    assert_eq!(
+        cut,
+        ["$.components.schemas.B.allOf[0]", "$.components.schemas.D"]
+    );
     assert!(output.dropped.iter().all(|d| d.kind == DroppedKind::Schema));
     assert!(output.client.contains("pub struct A"), "A is still a type");
 }
@@ -72,12 +80,25 @@ fn many_operations(count: usize) -> String {
 #[test]
 fn ten_thousand_operations_normalise() {
     let text = many_operations(10_000);
-    let (effective, changes) = normalise(&Source { name: "big.json", text: &text }, &Options::default()).unwrap();
+    let (effective, changes) = normalise(
+        &Source {
+            name: "big.json",
+            text: &text,
+        },
+        &Options::default(),
+    )
+    .unwrap();
     let doc: Value = serde_json::from_str(&effective).unwrap();
     assert_eq!(doc["paths"].as_object().unwrap().len(), 10_000);
     // Every operation got an id; the ids do not clash.
-    assert_eq!(changes.iter().filter(|c| c.pass == "operation-ids").count(), 10_000);
-    assert_eq!(doc["paths"]["/r9999/{id}"]["get"]["operationId"], "get_r9999_id");
+    assert_eq!(
+        changes.iter().filter(|c| c.pass == "operation-ids").count(),
+        10_000
+    );
+    assert_eq!(
+        doc["paths"]["/r9999/{id}"]["get"]["operationId"],
+        "get_r9999_id"
+    );
 }
 
 #[test]
@@ -123,7 +144,14 @@ fn fifty_megabytes() -> String {
 #[test]
 fn a_fifty_megabyte_spec_normalises() {
     let text = fifty_megabytes();
-    let (effective, _) = normalise(&Source { name: "huge.json", text: &text }, &Options::default()).unwrap();
+    let (effective, _) = normalise(
+        &Source {
+            name: "huge.json",
+            text: &text,
+        },
+        &Options::default(),
+    )
+    .unwrap();
     assert!(effective.len() > 50_000_000);
 }
 
@@ -138,9 +166,21 @@ fn a_fifty_megabyte_spec_generates() {
 #[test]
 fn documents_that_are_not_openapi_3_0_or_3_1_are_named() {
     for (text, path, expected) in [
-        ("{\"swagger\": \"2.0\", \"paths\": {}}", "$.swagger", "Swagger 2.0"),
-        ("openapi: 3.2.0\npaths: {}\n", "$.openapi", "OpenAPI 3.2.0 is not supported"),
-        ("{\"asyncapi\": \"2.6.0\"}", "$.openapi", "not an OpenAPI document"),
+        (
+            "{\"swagger\": \"2.0\", \"paths\": {}}",
+            "$.swagger",
+            "Swagger 2.0",
+        ),
+        (
+            "openapi: 3.2.0\npaths: {}\n",
+            "$.openapi",
+            "OpenAPI 3.2.0 is not supported",
+        ),
+        (
+            "{\"asyncapi\": \"2.6.0\"}",
+            "$.openapi",
+            "not an OpenAPI document",
+        ),
         ("[1, 2]", "$", "expected a mapping"),
         ("", "$", "expected a mapping"),
     ] {

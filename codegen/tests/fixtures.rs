@@ -12,11 +12,31 @@ use sinch_voice_codegen::{DroppedKind, Input, Options, Source, generate, normali
 const MULTIPART: &str = "request body as multipart/form-data: progenitor 0.15 sends only";
 const JWT: &str = "request body as application/jwt: progenitor 0.15 sends only";
 const EXPECTED_DROPS: &[(&str, &str, &str)] = &[
-    ("adobe_aem.yaml", "$.paths['/crx/packmgr/service/.json/{path}'].post", MULTIPART),
-    ("adobe_aem.yaml", "$.paths['/etc/truststore'].post", MULTIPART),
-    ("adobe_aem.yaml", "$.paths['/libs/granite/security/post/truststore'].post", MULTIPART),
-    ("adobe_aem.yaml", "$.paths['/{intermediatePath}/{authorizableId}.ks.html'].post", MULTIPART),
-    ("adobe_aem.yaml", "$.paths['/{path}/{name}'].post", MULTIPART),
+    (
+        "adobe_aem.yaml",
+        "$.paths['/crx/packmgr/service/.json/{path}'].post",
+        MULTIPART,
+    ),
+    (
+        "adobe_aem.yaml",
+        "$.paths['/etc/truststore'].post",
+        MULTIPART,
+    ),
+    (
+        "adobe_aem.yaml",
+        "$.paths['/libs/granite/security/post/truststore'].post",
+        MULTIPART,
+    ),
+    (
+        "adobe_aem.yaml",
+        "$.paths['/{intermediatePath}/{authorizableId}.ks.html'].post",
+        MULTIPART,
+    ),
+    (
+        "adobe_aem.yaml",
+        "$.paths['/{path}/{name}'].post",
+        MULTIPART,
+    ),
     ("authentiq.yaml", "$.paths['/key'].post", JWT),
     ("authentiq.yaml", "$.paths['/key/{PK}'].put", JWT),
     ("authentiq.yaml", "$.paths['/key/{PK}'].post", JWT),
@@ -34,7 +54,13 @@ const OPERATION_COUNT: usize = 951;
 fn fixtures_dir() -> PathBuf {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline", "--manifest-path"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--offline",
+            "--manifest-path",
+        ])
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
         .output()
         .expect("cargo metadata runs");
@@ -60,18 +86,31 @@ fn fixtures() -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = std::fs::read_dir(fixtures_dir())
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "json")))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "json")
+            )
+        })
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
             (name, std::fs::read_to_string(&p).unwrap())
         })
         .collect();
     out.sort();
-    assert_eq!(out.len(), FIXTURE_COUNT, "{:?}", out.iter().map(|f| &f.0).collect::<Vec<_>>());
+    assert_eq!(
+        out.len(),
+        FIXTURE_COUNT,
+        "{:?}",
+        out.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
     out
 }
 
-fn trial(name: &str, text: &str) -> Result<sinch_voice_codegen::Output, sinch_voice_codegen::Error> {
+fn trial(
+    name: &str,
+    text: &str,
+) -> Result<sinch_voice_codegen::Output, sinch_voice_codegen::Error> {
     generate(&Input {
         spec: Source { name, text },
         corrections: None,
@@ -95,13 +134,18 @@ fn operation_count(text: &str) -> usize {
         .unwrap()
         .values()
         .map(|item| {
-            ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
-                .iter()
-                .filter(|m| item.get(**m).is_some())
-                .count()
+            [
+                "get", "put", "post", "delete", "options", "head", "patch", "trace",
+            ]
+            .iter()
+            .filter(|m| item.get(**m).is_some())
+            .count()
         })
         .sum()
 }
+
+/// A fixture's name, its operations, those generated, and those left out (path, reason).
+type Outcome = (String, usize, usize, Vec<(String, String)>);
 
 /// Generation twice per fixture, on two threads (the machine's cores): every fixture
 /// generates, drops only what is listed, and the same input gives the same bytes.
@@ -109,12 +153,15 @@ fn operation_count(text: &str) -> usize {
 fn every_fixture_generates_deterministically_and_drops_only_the_listed_operations() {
     let all = fixtures();
     let (left, right) = all.split_at(all.len() / 2);
-    let run = |part: &[(String, String)]| -> Vec<(String, usize, usize, Vec<(String, String)>)> {
+    let run = |part: &[(String, String)]| -> Vec<Outcome> {
         part.iter()
             .map(|(name, text)| {
                 let first = trial(name, text).unwrap_or_else(|e| panic!("{name}: {e}"));
                 let second = trial(name, text).unwrap();
-                assert!(first.client == second.client, "{name}: two generations differ");
+                assert!(
+                    first.client == second.client,
+                    "{name}: two generations differ"
+                );
                 assert_eq!(first.effective_spec, second.effective_spec, "{name}");
                 assert_eq!(first.changes, second.changes, "{name}");
                 let dropped = first
@@ -123,7 +170,12 @@ fn every_fixture_generates_deterministically_and_drops_only_the_listed_operation
                     .filter(|d| d.kind == DroppedKind::Operation)
                     .map(|d| (d.path.clone(), d.reason.clone()))
                     .collect();
-                (name.clone(), operation_count(text), first.operations, dropped)
+                (
+                    name.clone(),
+                    operation_count(text),
+                    first.operations,
+                    dropped,
+                )
             })
             .collect()
     };
@@ -149,7 +201,10 @@ fn every_fixture_generates_deterministically_and_drops_only_the_listed_operation
         }
     }
     assert_eq!(total, OPERATION_COUNT);
-    assert!(kept * 100 >= total * 95, "{kept} of {total} operations kept");
+    assert!(
+        kept * 100 >= total * 95,
+        "{kept} of {total} operations kept"
+    );
     assert_eq!(total - kept, EXPECTED_DROPS.len());
 }
 
@@ -160,13 +215,37 @@ fn normalising_twice_is_normalising_once_on_every_fixture() {
             skip_unsupported: true,
             ..Options::default()
         };
-        let (once, changes) = normalise(&Source { name: &name, text: &text }, &options)
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let (again, second) = normalise(&Source { name: &name, text: &once }, &options).unwrap();
-        assert!(once == again, "{name}: a second normalisation changed the document");
+        let (once, changes) = normalise(
+            &Source {
+                name: &name,
+                text: &text,
+            },
+            &options,
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (again, second) = normalise(
+            &Source {
+                name: &name,
+                text: &once,
+            },
+            &options,
+        )
+        .unwrap();
+        assert!(
+            once == again,
+            "{name}: a second normalisation changed the document"
+        );
         assert_eq!(second, Vec::new(), "{name}");
         assert_eq!(
-            normalise(&Source { name: &name, text: &text }, &options).unwrap().1,
+            normalise(
+                &Source {
+                    name: &name,
+                    text: &text
+                },
+                &options
+            )
+            .unwrap()
+            .1,
             changes,
             "{name}: the log differs between two runs"
         );

@@ -37,7 +37,12 @@ enum Set {
 }
 
 pub fn run(args: &[String]) -> ExitCode {
-    let set = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let set = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         [] => Set::Small,
         ["--all"] => Set::All,
         ["--passes"] => Set::Passes,
@@ -63,7 +68,13 @@ fn cargo() -> String {
 /// `fixtures/` of the openapiv3 package in the workspace's dependency graph.
 fn openapiv3_fixtures(root: &Path) -> Result<PathBuf, String> {
     let out = Command::new(cargo())
-        .args(["metadata", "--format-version", "1", "--offline", "--manifest-path"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--offline",
+            "--manifest-path",
+        ])
         .arg(root.join("Cargo.toml"))
         .output()
         .map_err(|e| format!("cargo metadata: {e}"))?;
@@ -95,7 +106,12 @@ fn specs(root: &Path, set: &Set) -> Result<Vec<PathBuf>, String> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "json")))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "json")
+            )
+        })
         .filter(|p| {
             only.is_none_or(|names| {
                 names.contains(&p.file_name().and_then(|n| n.to_str()).unwrap_or(""))
@@ -135,9 +151,14 @@ fn check(set: Set) -> Result<bool, String> {
 
     let mut members = Vec::new();
     for spec in specs(&root, &set)? {
-        let text = std::fs::read_to_string(&spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+        let text =
+            std::fs::read_to_string(&spec).map_err(|e| format!("{}: {e}", spec.display()))?;
         let name = crate_name(prefix, &spec);
-        let shown = spec.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
+        let shown = spec
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("?")
+            .to_string();
         let output = generate(&Input {
             spec: Source {
                 name: &shown,
@@ -177,7 +198,8 @@ fn check(set: Set) -> Result<bool, String> {
         ),
     )
     .map_err(|e| e.to_string())?;
-    std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"))
+        .map_err(|e| e.to_string())?;
 
     let started = Instant::now();
     let mut command = Command::new(cargo());

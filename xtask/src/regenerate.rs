@@ -134,10 +134,7 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
         Some(dir) => vec![
             (dir.join("Cargo.toml"), trial_manifest(&root, output.needs)?),
             (dir.join("src/lib.rs"), output.client.clone()),
-            (
-                dir.join(TRIAL_EFFECTIVE),
-                output.effective_spec.clone(),
-            ),
+            (dir.join(TRIAL_EFFECTIVE), output.effective_spec.clone()),
         ],
         None => {
             check_manifest(&root, output.needs)?;
@@ -157,10 +154,18 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
     report_generation(&output, options.verbose);
     if options.check {
         let drift = compare(&root, &files);
-        let dead = what_changed(&output, &files, corrections.as_ref().map(|(n, _)| n.as_str()));
+        let dead = what_changed(
+            &output,
+            &files,
+            corrections.as_ref().map(|(n, _)| n.as_str()),
+        );
         return Ok(if dead { ExitCode::from(1) } else { drift });
     }
-    if what_changed(&output, &files, corrections.as_ref().map(|(n, _)| n.as_str())) {
+    if what_changed(
+        &output,
+        &files,
+        corrections.as_ref().map(|(n, _)| n.as_str()),
+    ) {
         return Err("nothing written: update or remove the dead corrections first".into());
     }
     for (path, contents) in &files {
@@ -226,18 +231,28 @@ fn report_generation(output: &Output, verbose: bool) {
             "normalised: {} changes ({}){}",
             output.changes.len(),
             listed.join(", "),
-            if verbose { "" } else { "; --verbose lists them" }
+            if verbose {
+                ""
+            } else {
+                "; --verbose lists them"
+            }
         );
     }
     for change in &output.changes {
         if change.warning {
-            println!("warning: {} [{}]: {}", change.path, change.pass, change.what);
+            println!(
+                "warning: {} [{}]: {}",
+                change.path, change.pass, change.what
+            );
         } else if verbose {
             println!("  {} [{}]: {}", change.path, change.pass, change.what);
         }
     }
     for dropped in &output.dropped {
-        println!("dropped {} {}: {}", dropped.kind, dropped.path, dropped.reason);
+        println!(
+            "dropped {} {}: {}",
+            dropped.kind, dropped.path, dropped.reason
+        );
     }
     if !output.dropped.is_empty() {
         use sinch_voice_codegen::DroppedKind;

@@ -210,7 +210,8 @@ fn check_against_a_new_spec_names_the_removed_operation_the_retyped_field_and_ev
     let retyped = "        callId:\n          type: string\n          description: The unique call identifier for the initiated call";
     assert!(changed.contains(retyped));
     let changed = changed.replace(retyped, &retyped.replace("type: string", "type: integer"));
-    let moh = "        mohClass:\n          type: string\n          description: Music on hold class\n";
+    let moh =
+        "        mohClass:\n          type: string\n          description: Music on hold class\n";
     assert!(changed.contains(moh));
     let changed = changed.replace(moh, "");
     let dir = tempfile::tempdir().unwrap();
@@ -243,14 +244,26 @@ fn check_against_a_new_spec_names_the_removed_operation_the_retyped_field_and_ev
 #[test]
 fn bad_documents_are_named_errors() {
     let dir = tempfile::tempdir().unwrap();
-    for (name, text, expected) in [
-        ("swagger.yaml", "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n", "Swagger 2.0"),
-        ("v32.yaml", "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n", "OpenAPI 3.2.0 is not supported"),
-        ("other.json", "{\"asyncapi\": \"2.6.0\", \"channels\": {}}", "not an OpenAPI document"),
+    for (name, body, expected) in [
+        (
+            "swagger.yaml",
+            "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            "Swagger 2.0",
+        ),
+        (
+            "v32.yaml",
+            "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            "OpenAPI 3.2.0 is not supported",
+        ),
+        (
+            "other.json",
+            "{\"asyncapi\": \"2.6.0\", \"channels\": {}}",
+            "not an OpenAPI document",
+        ),
         ("list.yaml", "- 1\n- 2\n", "expected a mapping"),
     ] {
         let path = dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
+        std::fs::write(&path, body).unwrap();
         let out_dir = dir.path().join("out");
         let out = xtask(&[
             "regenerate",
@@ -307,7 +320,11 @@ fn every_normalisation_pass_has_a_spec_whose_crate_compiles() {
     let listed = std::fs::read_dir(root().join("xtask/tests/data/passes"))
         .unwrap()
         .count();
-    assert_eq!(listed, passes.len(), "a spec in passes/ is not in this test");
+    assert_eq!(
+        listed,
+        passes.len(),
+        "a spec in passes/ is not in this test"
+    );
 
     let out = xtask(&["check-fixtures", "--passes"]);
     assert_eq!(

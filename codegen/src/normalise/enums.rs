@@ -133,7 +133,11 @@ fn split_clashes(map: &mut Map<String, Value>, path: &str, report: &mut Report) 
     let Some(Value::Array(values)) = map.get("enum") else {
         return;
     };
-    let Some(values) = values.iter().map(Value::as_str).collect::<Option<Vec<&str>>>() else {
+    let Some(values) = values
+        .iter()
+        .map(Value::as_str)
+        .collect::<Option<Vec<&str>>>()
+    else {
         return;
     };
     if !names_clash(&values) {
@@ -271,7 +275,8 @@ mod tests {
     fn clashing_values_are_split_for_typify_and_all_kept() {
         let schema = json!({"type": "string", "description": "d", "enum": ["pstn", "PSTN", "sip", "Sip", "mxp"]});
         assert_eq!(norm(schema.clone()), schema);
-        let mut doc = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {"S": schema}}});
+        let mut doc =
+            json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {"S": schema}}});
         let mut report = Report::new("t", false);
         for_generator(&mut doc, &mut report);
         assert_eq!(
@@ -287,11 +292,11 @@ mod tests {
     #[test]
     fn open_enums_are_any_of_in_the_document_and_one_of_for_typify() {
         let mut doc = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {
-            "Status": {"type": "string", "enum": ["A", "B"]},
-            "Call": {"properties": {
-                "status": {"description": "d", "oneOf": [{"$ref": "#/components/schemas/Status"}, {"type": "string"}]},
-                "other": {"oneOf": [{"$ref": "#/components/schemas/Status"}, {"type": "integer"}]}
-            }}}}});
+        "Status": {"type": "string", "enum": ["A", "B"]},
+        "Call": {"properties": {
+            "status": {"description": "d", "oneOf": [{"$ref": "#/components/schemas/Status"}, {"type": "string"}]},
+            "other": {"oneOf": [{"$ref": "#/components/schemas/Status"}, {"type": "integer"}]}
+        }}}}});
         run(&mut doc);
         let props = doc["components"]["schemas"]["Call"]["properties"].clone();
         assert!(props["status"]["anyOf"].is_array());

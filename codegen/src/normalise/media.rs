@@ -160,7 +160,9 @@ pub(super) fn for_generator(doc: &mut Value, report: &mut Report) -> Result<(), 
                         report.unsupported(
                             DroppedKind::Operation,
                             at.clone(),
-                            format!("requestBody `$ref` to {name}, which the document does not define"),
+                            format!(
+                                "requestBody `$ref` to {name}, which the document does not define"
+                            ),
                         )?;
                         super::remove_operation(doc, &path, method);
                         continue;
@@ -222,9 +224,7 @@ fn one_sendable_body(body: &mut Value) -> Result<(), String> {
         return Ok(());
     };
     if content.is_empty() {
-        body.as_object_mut()
-            .expect("has content")
-            .remove("content");
+        body.as_object_mut().expect("has content").remove("content");
         return Ok(());
     }
     let chosen = content
@@ -336,7 +336,12 @@ mod tests {
             response["content"]["application/vnd.api+json"]["schema"],
             json!({})
         );
-        assert!(report.changes.iter().any(|c| c.what.contains("only an example")));
+        assert!(
+            report
+                .changes
+                .iter()
+                .any(|c| c.what.contains("only an example"))
+        );
     }
 
     #[test]
@@ -369,7 +374,11 @@ mod tests {
             doc["paths"]["/a"]["post"]["requestBody"]["content"],
             json!({"application/x-www-form-urlencoded": {"schema": {"type": "object"}}})
         );
-        let (doc, _) = generator_view(op(json!({"content": {"*/*": {"schema": {"type": "object"}}}})), false).unwrap();
+        let (doc, _) = generator_view(
+            op(json!({"content": {"*/*": {"schema": {"type": "object"}}}})),
+            false,
+        )
+        .unwrap();
         assert_eq!(
             doc["paths"]["/a"]["post"]["requestBody"]["content"],
             json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}})

@@ -251,8 +251,7 @@ fn walk_document(
             let top = at.is_empty();
             for (k, child) in map.iter_mut() {
                 let extension_walked = top && k == "x-webhooks";
-                if k == "example" || k == "examples" || (k.starts_with("x-") && !extension_walked)
-                {
+                if k == "example" || k == "examples" || (k.starts_with("x-") && !extension_walked) {
                     continue;
                 }
                 at.push(key(k));

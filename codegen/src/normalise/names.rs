@@ -29,7 +29,10 @@ fn gets_a_type(schema: &Value) -> bool {
 }
 
 pub(super) fn for_generator(doc: &mut Value, report: &mut Report) {
-    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
         return;
     };
     let component_names: Vec<String> = schemas.keys().map(|k| rust_name(k)).collect();
@@ -37,7 +40,14 @@ pub(super) fn for_generator(doc: &mut Value, report: &mut Report) {
     let mut moves: Vec<(Vec<Segment>, String)> = Vec::new();
     for (name, schema) in schemas {
         let at = vec![key("components"), key("schemas"), key(name)];
-        find(schema, &rust_name(name), name, &at, &component_names, &mut moves);
+        find(
+            schema,
+            &rust_name(name),
+            name,
+            &at,
+            &component_names,
+            &mut moves,
+        );
     }
     let mut taken = Vec::new();
     for (at, base) in moves {
@@ -119,7 +129,11 @@ mod tests {
             json!({"allOf": [{"$ref": "#/components/schemas/balance_transaction_source_inline"}], "nullable": true})
         );
         assert!(schemas["balance_transaction_source_inline"]["anyOf"].is_array());
-        assert!(schemas["balance_transaction_source_inline"].get("nullable").is_none());
+        assert!(
+            schemas["balance_transaction_source_inline"]
+                .get("nullable")
+                .is_none()
+        );
         assert!(schemas["balance_transaction"]["properties"]["other"]["enum"].is_array());
         assert_eq!(report.changes.len(), 1);
     }

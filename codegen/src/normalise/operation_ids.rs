@@ -89,7 +89,12 @@ mod tests {
             "/other": {"get": {"operationId": "getPetsPetIdJson", "responses": {"200": {"description": "ok"}}}}
         }});
         let report = run(&mut doc);
-        let id = |p: &str, m: &str| doc["paths"][p][m]["operationId"].as_str().unwrap().to_string();
+        let id = |p: &str, m: &str| {
+            doc["paths"][p][m]["operationId"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
         assert_eq!(id("/", "get"), "get_root");
         assert_eq!(id("/pets/{petId}.json", "get"), "get_pets_petId_json_2");
         assert_eq!(id("/pets/{petId}.json", "delete"), "delete_pets_petId_json");

@@ -164,7 +164,10 @@ mod tests {
         }}, "components": {"parameters": {"Expand": {"name": "expand", "in": "query", "style": "deepObject", "schema": {"type": "object"}}}}});
         let err = view(doc.clone(), false).unwrap_err();
         assert!(err.problem.contains("`expand`"), "{err}");
-        assert!(err.path.starts_with("$.paths['/a/{id}'].get.parameters"), "{err}");
+        assert!(
+            err.path.starts_with("$.paths['/a/{id}'].get.parameters"),
+            "{err}"
+        );
 
         let (out, report) = view(doc, true).unwrap();
         let kinds: Vec<DroppedKind> = report.dropped.iter().map(|d| d.kind).collect();

@@ -31,14 +31,20 @@ fn classify(doc: &Value, reference: &str) -> Kind {
         return if doc.pointer(&reference[1..]).is_some() {
             Kind::Component
         } else {
-            Kind::Broken(format!("`$ref: {reference}` names a schema the document does not define"))
+            Kind::Broken(format!(
+                "`$ref: {reference}` names a schema the document does not define"
+            ))
         };
     }
     if reference.is_empty() || reference == "#" {
         return Kind::Broken(format!("`$ref: {reference:?}` points at no schema"));
     }
     match reference.strip_prefix('#') {
-        Some(pointer) if doc.pointer(pointer).is_some_and(|t| t.is_object() || t.is_boolean()) => {
+        Some(pointer)
+            if doc
+                .pointer(pointer)
+                .is_some_and(|t| t.is_object() || t.is_boolean()) =>
+        {
             Kind::Elsewhere
         }
         Some(_) => Kind::Broken(format!(
@@ -72,7 +78,11 @@ pub(super) fn run(doc: &mut Value, report: &mut Report) -> Result<(), Error> {
     });
 
     for (at, why) in &broken {
-        report.unsupported(DroppedKind::Schema, path_of(at), format!("{why}: typed as any JSON"))?;
+        report.unsupported(
+            DroppedKind::Schema,
+            path_of(at),
+            format!("{why}: typed as any JSON"),
+        )?;
     }
     if !broken.is_empty() {
         let paths: Vec<String> = broken.iter().map(|(at, _)| path_of(at)).collect();
@@ -153,8 +163,17 @@ fn name_for(reference: &str) -> String {
         .filter(|s| {
             !matches!(
                 s.as_str(),
-                "properties" | "items" | "allOf" | "anyOf" | "oneOf" | "additionalProperties"
-                    | "content" | "schema" | "responses" | "requestBody" | "paths"
+                "properties"
+                    | "items"
+                    | "allOf"
+                    | "anyOf"
+                    | "oneOf"
+                    | "additionalProperties"
+                    | "content"
+                    | "schema"
+                    | "responses"
+                    | "requestBody"
+                    | "paths"
             )
         })
         .map(|s| {
@@ -203,12 +222,14 @@ fn merge_edges(schema: &Value) -> Vec<(Option<usize>, String)> {
 /// Finds cycles of [`merge_edges`] and cuts each at the edge that closes it (in document
 /// order): an alias becomes untyped JSON, an `allOf` member is left out.
 fn alias_cycles(doc: &mut Value, report: &mut Report) -> Result<(), Error> {
-    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
         return Ok(());
     };
     let names: Vec<String> = schemas.keys().cloned().collect();
-    let edges: Vec<Vec<(Option<usize>, String)>> =
-        schemas.values().map(merge_edges).collect();
+    let edges: Vec<Vec<(Option<usize>, String)>> = schemas.values().map(merge_edges).collect();
     let index_of = |name: &str| names.iter().position(|n| n == name);
     // Iterative depth-first search; 0 unvisited, 1 on the stack, 2 done.
     let mut state = vec![0u8; names.len()];
@@ -240,7 +261,11 @@ fn alias_cycles(doc: &mut Value, report: &mut Report) -> Result<(), Error> {
     }
     for (node, member, target) in cuts {
         let name = names[node].clone();
-        let mut at = vec![super::key("components"), super::key("schemas"), super::key(&name)];
+        let mut at = vec![
+            super::key("components"),
+            super::key("schemas"),
+            super::key(&name),
+        ];
         match member {
             None => {
                 report.unsupported(
@@ -291,7 +316,10 @@ mod tests {
         }}});
         let report = run_with(&mut doc, false).unwrap();
         let schemas = &doc["components"]["schemas"];
-        assert_eq!(schemas["Event_type"], json!({"type": "string", "enum": ["a"]}));
+        assert_eq!(
+            schemas["Event_type"],
+            json!({"type": "string", "enum": ["a"]})
+        );
         assert_eq!(
             schemas["Event"]["properties"]["type"],
             json!({"$ref": "#/components/schemas/Event_type"})
@@ -302,7 +330,10 @@ mod tests {
                 "#/components/schemas/Event_type"
             );
         }
-        assert_eq!(report.changes.iter().filter(|c| c.pass == "refs").count(), 1);
+        assert_eq!(
+            report.changes.iter().filter(|c| c.pass == "refs").count(),
+            1
+        );
     }
 
     #[test]
@@ -338,7 +369,10 @@ mod tests {
         let cut: Vec<&str> = report.dropped.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(cut, ["$.components.schemas.B", "$.components.schemas.C"]);
         assert_eq!(doc["components"]["schemas"]["B"], json!({}));
-        assert_eq!(doc["components"]["schemas"]["A"]["$ref"], "#/components/schemas/B");
+        assert_eq!(
+            doc["components"]["schemas"]["A"]["$ref"],
+            "#/components/schemas/B"
+        );
     }
 
     #[test]

@@ -46,10 +46,7 @@ fn body_of(response: &Value) -> Body {
     if content.is_empty() {
         return Body::None;
     }
-    match content
-        .iter()
-        .find(|(mt, _)| is_json_like(mt))
-    {
+    match content.iter().find(|(mt, _)| is_json_like(mt)) {
         Some((_, media)) => Body::Json(media.get("schema").cloned().unwrap_or_else(|| json!({}))),
         None => Body::Raw,
     }
@@ -141,7 +138,11 @@ pub(super) fn run(doc: &mut Value, report: &mut Report) -> Result<(), Error> {
             for (name, schema) in new_schemas {
                 report.change(
                     "responses",
-                    super::path_of(&[super::key("components"), super::key("schemas"), super::key(&name)]),
+                    super::path_of(&[
+                        super::key("components"),
+                        super::key("schemas"),
+                        super::key(&name),
+                    ]),
                     "new schema: the one body type of an outcome that had several",
                 );
                 schemas.insert(name, schema);
@@ -336,6 +337,27 @@ fn fold_shadowed_codes(responses: &mut Map<String, Value>, resolve: &dyn Fn(&Val
     }
 }
 
+/// For progenitor only: a `101 Switching Protocols` is its websocket upgrade, a success type
+/// of its own, which cannot sit beside other success responses (it asserts one type per
+/// outcome). Next to a 2xx the 101 is left out: the client takes the 2xx path.
+pub(super) fn for_generator(doc: &mut Value, report: &mut Report) {
+    for (path, method) in super::operations(doc) {
+        let pointer = format!("/paths/{}/{method}/responses", escape_pointer(&path));
+        let Some(Value::Object(responses)) = doc.pointer_mut(&pointer) else {
+            continue;
+        };
+        let other_success = responses.keys().any(|s| {
+            s == "2XX" || s == "2xx" || s.parse::<u16>().is_ok_and(|c| (200..300).contains(&c))
+        });
+        if other_success && responses.remove("101").is_some() {
+            report.change(
+                "responses",
+                format!("{}.responses['101']", operation_path(&path, method)),
+                "for progenitor: 101 (upgrade) next to a 2xx left out",
+            );
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -439,27 +461,5 @@ mod tests {
         let (responses, schemas) = responses_after(input.clone());
         assert_eq!(responses, input);
         assert!(schemas.get("GetAErrorBody").is_none());
-    }
-}
-
-/// For progenitor only: a `101 Switching Protocols` is its websocket upgrade, a success type
-/// of its own, which cannot sit beside other success responses (it asserts one type per
-/// outcome). Next to a 2xx the 101 is left out: the client takes the 2xx path.
-pub(super) fn for_generator(doc: &mut Value, report: &mut Report) {
-    for (path, method) in super::operations(doc) {
-        let pointer = format!("/paths/{}/{method}/responses", escape_pointer(&path));
-        let Some(Value::Object(responses)) = doc.pointer_mut(&pointer) else {
-            continue;
-        };
-        let other_success = responses
-            .keys()
-            .any(|s| s == "2XX" || s == "2xx" || s.parse::<u16>().is_ok_and(|c| (200..300).contains(&c)));
-        if other_success && responses.remove("101").is_some() {
-            report.change(
-                "responses",
-                format!("{}.responses['101']", operation_path(&path, method)),
-                "for progenitor: 101 (upgrade) next to a 2xx left out",
-            );
-        }
     }
 }

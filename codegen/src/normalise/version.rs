@@ -76,6 +76,9 @@ mod tests {
         let err = version_of(json!({"asyncapi": "2.0"})).unwrap_err();
         assert_eq!(err.kind, ErrorKind::SpecShape);
         assert!(err.problem.contains("not an OpenAPI document"), "{err}");
-        assert_eq!(version_of(json!({"openapi": 3.0})).unwrap_err().kind, ErrorKind::SpecShape);
+        assert_eq!(
+            version_of(json!({"openapi": 3.0})).unwrap_err().kind,
+            ErrorKind::SpecShape
+        );
     }
 }

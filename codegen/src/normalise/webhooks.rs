@@ -38,7 +38,11 @@ pub(super) fn run(doc: &mut Value, report: &mut Report) {
                 "also under `x-webhooks`: that one is kept, this one removed",
             );
         } else {
-            report.change("webhooks", from, "moved to `x-webhooks` (3.0 has no `webhooks`)");
+            report.change(
+                "webhooks",
+                from,
+                "moved to `x-webhooks` (3.0 has no `webhooks`)",
+            );
             target.insert(name, item);
         }
     }
