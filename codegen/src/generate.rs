@@ -622,3 +622,24 @@ mod shape {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn messages_lose_their_debug_dumps() {
+        // What progenitor says on Stripe's form bodies: 200 lines of Debug after the colon.
+        let dump = "not yet implemented: media type encoding not empty: MediaType {\n    schema: Some(\n        Item(\n}";
+        assert_eq!(one_line(dump), "media type encoding not empty");
+        assert_eq!(
+            one_line(
+                "unexpected or unhandled format in the OpenAPI document path /a is missing operation ID"
+            ),
+            "path /a is missing operation ID"
+        );
+        assert_eq!(one_line("}"), "}");
+        assert_eq!(one_line(""), "no message");
+        assert!(one_line(&"x".repeat(500)).ends_with("..."));
+    }
+}
