@@ -190,3 +190,28 @@ fn documents_that_are_not_openapi_3_0_or_3_1_are_named() {
         assert!(!err.to_string().contains('\n'), "{text}: {err}");
     }
 }
+
+#[test]
+fn a_schema_typify_refuses_is_found_by_bisection_and_named() {
+    // typify refuses it without saying which schema: the components are bisected.
+    let mut schemas = serde_json::Map::new();
+    for i in 0..40 {
+        schemas.insert(format!("Good{i}"), json!({"type": "object", "properties": {"x": {"$ref": format!("#/components/schemas/Good{}", (i + 1) % 40)}}}));
+    }
+    schemas.insert("A".into(), json!({"type": "string"}));
+    schemas.insert("Bad".into(), json!({"type": "integer", "enum": ["a", "b"]}));
+    schemas.insert(
+        "UsesBad".into(),
+        json!({"type": "object", "properties": {"b": {"$ref": "#/components/schemas/Bad"}}}),
+    );
+    let spec = with_schemas(Value::Object(schemas));
+    let err = run(&spec, false).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Unsupported);
+    assert_eq!(err.path, "$.components.schemas.Bad", "{err}");
+    assert!(!err.to_string().contains('\n'), "{err}");
+
+    let output = run(&spec, true).unwrap();
+    assert_eq!(output.dropped.len(), 1);
+    assert_eq!(output.dropped[0].path, "$.components.schemas.Bad");
+    assert!(output.client.contains("pub struct UsesBad"));
+}
