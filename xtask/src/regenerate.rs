@@ -354,9 +354,9 @@ fn trial_manifest(root: &Path, needs: RuntimeNeeds) -> Result<String, String> {
 }
 
 /// The manifest of a generated crate with the workspace's pinned versions. progenitor emits an
-/// unused `use super::types` when a spec has no types, and an unreachable `_` arm after a
-/// `default` response: both lints are allowed (the generated code is not ours to fix), and with
-/// `deny_warnings` every other warning is an error.
+/// unused `use super::types` when a spec has no types and an unreachable `_` arm after a
+/// `default` response, typify an unused `default_i64` helper: these lints are allowed (the
+/// generated code is not ours to fix), and with `deny_warnings` every other warning is an error.
 pub(crate) fn crate_manifest(
     root: &Path,
     needs: RuntimeNeeds,
@@ -381,6 +381,7 @@ pub(crate) fn crate_manifest(
     if deny_warnings {
         rust_lints.insert("warnings".into(), "deny".into());
     }
+    rust_lints.insert("dead_code".into(), "allow".into());
     rust_lints.insert("unused_imports".into(), "allow".into());
     rust_lints.insert("unreachable_patterns".into(), "allow".into());
     let mut lints = toml::Table::new();
