@@ -1,14 +1,17 @@
 //! From the effective spec to formatted Rust: progenitor (builder interface, one inner type,
 //! hooks expected), a fixed hooks shim, prettyplease.
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Mutex;
+use std::sync::Once;
 
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use quote::quote;
 use serde_json::Value;
 
+use crate::error::Segment::{self, Key};
 use crate::error::{Error, ErrorKind, json_path};
+use crate::normalise::{self, DroppedKind, Report, operation_path};
 use crate::overlay::serde_segments;
 
 /// Which optional crates the generated source refers to, so a Cargo.toml can list them.
@@ -22,43 +25,101 @@ pub struct RuntimeNeeds {
     pub regress: bool,
 }
 
-/// Generates the client source (without header) from the effective spec.
-pub(crate) fn client_source(file: &str, spec: &Value) -> Result<(String, RuntimeNeeds), Error> {
-    let openapi: openapiv3::OpenAPI = serde_path_to_error::deserialize(spec).map_err(|e| {
-        // openapiv3 flattens its extension maps, which hides the path below that point from
-        // serde; descend through the parts one by one to name the offending node.
-        let (segments, problem) = shape::locate(spec)
-            .unwrap_or_else(|| (serde_segments(e.path()), e.inner().to_string()));
-        Error::new(
-            ErrorKind::SpecShape,
-            file,
-            json_path(&segments),
-            format!("not an OpenAPI 3.0 document here: {problem}"),
-        )
-    })?;
-
-    let (tokens, needs) = match run_progenitor(&openapi) {
-        Ok(done) => done,
-        Err(Failure::Refused(message)) => {
-            return Err(Error::new(
-                ErrorKind::Unsupported,
-                file,
-                locate_failure(spec).unwrap_or_else(|| "$".into()),
-                format!("progenitor cannot generate this: {message}"),
-            ));
+/// Generates the client source (without header) from the spec as progenitor is to see it.
+///
+/// When progenitor or typify refuse it (or panic), the culprit is found by generating from
+/// reduced copies: the component schemas alone, bisected down to one schema; otherwise the
+/// shortest prefix of the operations that fails, whose last operation is the culprit. Strict,
+/// that is the error; with `--skip-unsupported` the operation is left out (the schema typed as
+/// any JSON), recorded in `report`, and generation goes on.
+pub(crate) fn client_source(
+    file: &str,
+    spec: &mut Value,
+    report: &mut Report,
+) -> Result<(String, RuntimeNeeds), Error> {
+    // Each round removes one culprit, so the number of rounds is bounded by the document.
+    loop {
+        let openapi: openapiv3::OpenAPI = match serde_path_to_error::deserialize(&*spec) {
+            Ok(openapi) => openapi,
+            Err(e) => {
+                // openapiv3 flattens its extension maps, which hides the path below that point
+                // from serde; descend through the parts one by one to name the offending node.
+                let (segments, problem) = shape::locate(spec)
+                    .unwrap_or_else(|| (serde_segments(e.path()), e.inner().to_string()));
+                let problem = one_line(&problem);
+                match shape_culprit(&segments, &problem) {
+                    Some(culprit) if report.skip_unsupported => {
+                        blame(report, spec, culprit)?;
+                        continue;
+                    }
+                    _ => {
+                        return Err(Error::new(
+                            ErrorKind::SpecShape,
+                            file,
+                            json_path(&segments),
+                            format!("not an OpenAPI 3.0 document here: {problem}"),
+                        ));
+                    }
+                }
+            }
+        };
+        match run_progenitor(&openapi) {
+            Ok((tokens, needs)) => return finish(file, tokens, needs),
+            Err(failure) => match locate_failure(spec) {
+                Some(culprit) => blame(report, spec, culprit)?,
+                None => {
+                    return Err(Error::new(
+                        ErrorKind::Unsupported,
+                        file,
+                        "$",
+                        format!(
+                            "progenitor cannot generate this document: {}",
+                            failure.describe()
+                        ),
+                    ));
+                }
+            },
         }
-        Err(Failure::Panicked(message)) => {
-            return Err(Error::new(
-                ErrorKind::Unsupported,
-                file,
-                locate_failure(spec).unwrap_or_else(|| "$".into()),
-                format!(
-                    "progenitor gave up (it panicked) on a construct it cannot take: {message}"
-                ),
-            ));
-        }
-    };
+    }
+}
 
+fn blame(report: &mut Report, spec: &mut Value, culprit: Culprit) -> Result<(), Error> {
+    match culprit {
+        Culprit::Operation {
+            path,
+            method,
+            reason,
+        } => {
+            report.unsupported(
+                DroppedKind::Operation,
+                operation_path(&path, &method),
+                reason,
+            )?;
+            normalise::remove_operation(spec, &path, &method);
+        }
+        Culprit::Schema { name, reason } => {
+            report.unsupported(DroppedKind::Schema, schema_path(&name), reason)?;
+            if let Some(schemas) = normalise::component_schemas(spec) {
+                let description = schemas
+                    .get(&name)
+                    .and_then(|s| s.get("description"))
+                    .cloned();
+                let mut any = serde_json::json!({});
+                if let Some(d) = description {
+                    any["description"] = d;
+                }
+                schemas.insert(name, any);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn finish(
+    file: &str,
+    tokens: proc_macro2::TokenStream,
+    needs: RuntimeNeeds,
+) -> Result<(String, RuntimeNeeds), Error> {
     let shim = hooks_shim();
     let all = quote! { #tokens #shim };
     let parsed: syn::File = syn::parse2(all).map_err(|e| {
@@ -72,20 +133,110 @@ pub(crate) fn client_source(file: &str, spec: &Value) -> Result<(String, Runtime
     Ok((prettyplease::unparse(&parsed), needs))
 }
 
+fn schema_path(name: &str) -> String {
+    json_path(&[
+        Key("components".into()),
+        Key("schemas".into()),
+        Key(name.into()),
+    ])
+}
+
+/// What a shape error can be blamed on and left out.
+fn shape_culprit(segments: &[Segment], problem: &str) -> Option<Culprit> {
+    match segments {
+        [Key(paths), Key(path), Key(method), ..]
+            if paths == "paths" && normalise::METHODS.contains(&method.as_str()) =>
+        {
+            Some(Culprit::Operation {
+                path: path.clone(),
+                method: method.clone(),
+                reason: format!("not OpenAPI 3.0 here: {problem}"),
+            })
+        }
+        [Key(components), Key(schemas), Key(name), ..]
+            if components == "components" && schemas == "schemas" =>
+        {
+            Some(Culprit::Schema {
+                name: name.clone(),
+                reason: format!("not OpenAPI 3.0 here: {problem}"),
+            })
+        }
+        _ => None,
+    }
+}
+
+enum Culprit {
+    Operation {
+        path: String,
+        method: String,
+        reason: String,
+    },
+    Schema {
+        name: String,
+        reason: String,
+    },
+}
+
 enum Failure {
     Refused(String),
     Panicked(String),
 }
 
+impl Failure {
+    fn describe(&self) -> String {
+        match self {
+            Failure::Refused(message) => one_line(message),
+            Failure::Panicked(message) => format!("it panicked: {}", one_line(message)),
+        }
+    }
+}
+
+/// The first line of a message, without the Debug dump progenitor sometimes appends
+/// (`media type encoding not empty: MediaType {` and 200 more lines), and not too long.
+fn one_line(message: &str) -> String {
+    let line = message.lines().next().unwrap_or("").trim();
+    let line = match line.strip_suffix('{') {
+        // `...: MediaType {`: drop the type name that opens the dump, and the colon.
+        Some(rest) => rest
+            .trim_end()
+            .rsplit_once(' ')
+            .map(|(head, _)| head)
+            .unwrap_or(rest)
+            .trim_end_matches(':')
+            .trim_end(),
+        None => line,
+    };
+    let line = line.trim_start_matches("not yet implemented: ");
+    let line = line.trim_start_matches("unexpected or unhandled format in the OpenAPI document ");
+    if line.chars().count() > 200 {
+        let cut: String = line.chars().take(200).collect();
+        format!("{cut}...")
+    } else if line.is_empty() {
+        "no message".into()
+    } else {
+        line.to_string()
+    }
+}
+
 /// progenitor and typify panic on some inputs; one panic must not take the xtask down without
-/// saying where. The default panic hook is silenced meanwhile, since the message is returned.
+/// saying where. The panic hook stays quiet on a thread that is generating, since the message
+/// is returned; other threads (and other panics) are reported as before.
 fn run_progenitor(
     openapi: &openapiv3::OpenAPI,
 ) -> Result<(proc_macro2::TokenStream, RuntimeNeeds), Failure> {
-    static HOOK_LOCK: Mutex<()> = Mutex::new(());
-    let _guard = HOOK_LOCK.lock().unwrap_or_else(|p| p.into_inner());
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    thread_local! {
+        static GENERATING: Cell<bool> = const { Cell::new(false) };
+    }
+    static QUIET_HOOK: Once = Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GENERATING.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    GENERATING.with(|g| g.set(true));
     let result = catch_unwind(AssertUnwindSafe(|| {
         let mut generator = Generator::new(&settings());
         let tokens = generator.generate_tokens(openapi);
@@ -96,7 +247,7 @@ fn run_progenitor(
         };
         tokens.map(|t| (t, needs))
     }));
-    std::panic::set_hook(previous);
+    GENERATING.with(|g| g.set(false));
     match result {
         Ok(Ok(done)) => Ok(done),
         Ok(Err(e)) => Err(Failure::Refused(e.to_string())),
@@ -120,52 +271,151 @@ fn settings() -> GenerationSettings {
     settings
 }
 
-/// Narrows a failure down to one operation (or to the component schemas) by generating from
-/// reduced copies of the spec.
-fn locate_failure(spec: &Value) -> Option<String> {
-    let mut without_paths = spec.clone();
-    without_paths["paths"] = serde_json::json!({});
-    if !generates(&without_paths) {
-        return Some("$.components.schemas".into());
+/// Generates from `spec`; the failure, if any.
+fn attempt(spec: &Value) -> Option<Failure> {
+    match serde_json::from_value::<openapiv3::OpenAPI>(spec.clone()) {
+        Ok(openapi) => run_progenitor(&openapi).err(),
+        Err(e) => Some(Failure::Refused(e.to_string())),
     }
-    let paths = spec.get("paths")?.as_object()?;
-    for (path, item) in paths {
-        let Some(item) = item.as_object() else {
-            continue;
-        };
-        for (method, _) in item.iter().filter(|(k, _)| {
-            matches!(
-                k.as_str(),
-                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
-            )
-        }) {
-            let mut reduced = spec.clone();
-            let mut only = item.clone();
-            only.retain(|k, _| {
-                k == method
-                    || !matches!(
-                        k.as_str(),
-                        "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
-                    )
-            });
-            reduced["paths"] = serde_json::json!({ path.clone(): only });
-            if !generates(&reduced) {
-                use crate::error::Segment::Key;
-                return Some(json_path(&[
-                    Key("paths".into()),
-                    Key(path.clone()),
-                    Key(method.clone()),
-                ]));
-            }
-        }
-    }
-    None
 }
 
-fn generates(spec: &Value) -> bool {
-    serde_json::from_value::<openapiv3::OpenAPI>(spec.clone())
-        .map(|openapi| run_progenitor(&openapi).is_ok())
-        .unwrap_or(false)
+/// Finds the one schema or operation a failure is down to (see [`client_source`]).
+fn locate_failure(spec: &Value) -> Option<Culprit> {
+    let mut without_paths = spec.clone();
+    without_paths["paths"] = serde_json::json!({});
+    if attempt(&without_paths).is_some() {
+        let names: Vec<String> = spec
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        let name = failing_schema(&without_paths, &names)?;
+        let reason = attempt(&with_schemas(
+            &without_paths,
+            &closure(&without_paths, std::slice::from_ref(&name)),
+        ))
+        .map(|f| f.describe())
+        .unwrap_or_else(|| "fails only together with other schemas".into());
+        return Some(Culprit::Schema { name, reason });
+    }
+
+    let operations = normalise::operations(spec);
+    let with_prefix = |k: usize| -> Value {
+        let mut reduced = spec.clone();
+        let mut paths = serde_json::Map::new();
+        for (path, method) in &operations[..k] {
+            let item = paths.entry(path.clone()).or_insert_with(|| {
+                let mut item = spec["paths"][path].clone();
+                if let Some(item) = item.as_object_mut() {
+                    item.retain(|k, _| !normalise::METHODS.contains(&k.as_str()));
+                }
+                item
+            });
+            item[*method] = spec["paths"][path][*method].clone();
+        }
+        reduced["paths"] = Value::Object(paths);
+        reduced
+    };
+    // Invariant: the first `lo` operations generate, the first `hi` do not.
+    let (mut lo, mut hi) = (0, operations.len());
+    let mut failure = attempt(&with_prefix(hi))?;
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        match attempt(&with_prefix(mid)) {
+            Some(f) => {
+                hi = mid;
+                failure = f;
+            }
+            None => lo = mid,
+        }
+    }
+    let (path, method) = operations.get(hi.checked_sub(1)?)?.clone();
+    Some(Culprit::Operation {
+        path,
+        method: method.to_string(),
+        reason: failure.describe(),
+    })
+}
+
+/// The schemas `roots` refer to, directly or not, with the roots.
+fn closure(spec: &Value, roots: &[String]) -> Vec<String> {
+    let schemas = spec.pointer("/components/schemas");
+    let mut out: Vec<String> = Vec::new();
+    let mut todo: Vec<String> = roots.to_vec();
+    while let Some(name) = todo.pop() {
+        if out.contains(&name) {
+            continue;
+        }
+        if let Some(schema) = schemas.and_then(|s| s.get(&name)) {
+            let mut refs = Vec::new();
+            collect_refs(schema, &mut refs);
+            todo.extend(refs);
+        }
+        out.push(name);
+    }
+    out
+}
+
+fn collect_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                out.push(name.replace("~1", "/").replace("~0", "~"));
+            }
+            map.values().for_each(|v| collect_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+fn with_schemas(spec: &Value, names: &[String]) -> Value {
+    let mut reduced = spec.clone();
+    if let Some(Value::Object(schemas)) = reduced.pointer_mut("/components/schemas") {
+        schemas.retain(|name, _| names.contains(name));
+    }
+    reduced
+}
+
+/// A schema that fails with only what it refers to; among the schemas it refers to, the
+/// deepest one that still fails, so the blame lands on the schema that is at fault.
+fn failing_schema(spec: &Value, names: &[String]) -> Option<String> {
+    let fails = |set: &[String]| attempt(&with_schemas(spec, &closure(spec, set))).is_some();
+    if names.is_empty() || !fails(names) {
+        return None;
+    }
+    let mut candidates: Vec<String> = names.to_vec();
+    while candidates.len() > 1 {
+        let (a, b) = candidates.split_at(candidates.len() / 2);
+        if fails(a) {
+            candidates = a.to_vec();
+        } else if fails(b) {
+            candidates = b.to_vec();
+        } else {
+            // Fails only in company: blame the first that fails with everything before it.
+            let first = (1..=candidates.len()).find(|k| fails(&candidates[..*k]))?;
+            candidates = vec![candidates[first - 1].clone()];
+        }
+    }
+    let mut culprit = candidates.pop()?;
+    let mut visited = vec![culprit.clone()];
+    loop {
+        let deps: Vec<String> = closure(spec, std::slice::from_ref(&culprit))
+            .into_iter()
+            .filter(|d| !visited.contains(d))
+            .collect();
+        match deps.into_iter().find(|d| {
+            visited.push(d.clone());
+            fails(std::slice::from_ref(d))
+        }) {
+            Some(dep) => culprit = dep,
+            None => return Some(culprit),
+        }
+    }
 }
 
 /// The fixed part of every generated crate: the inner type progenitor is told to use, and the
@@ -370,5 +620,26 @@ mod shape {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn messages_lose_their_debug_dumps() {
+        // What progenitor says on Stripe's form bodies: 200 lines of Debug after the colon.
+        let dump = "not yet implemented: media type encoding not empty: MediaType {\n    schema: Some(\n        Item(\n}";
+        assert_eq!(one_line(dump), "media type encoding not empty");
+        assert_eq!(
+            one_line(
+                "unexpected or unhandled format in the OpenAPI document path /a is missing operation ID"
+            ),
+            "path /a is missing operation ID"
+        );
+        assert_eq!(one_line("}"), "}");
+        assert_eq!(one_line(""), "no message");
+        assert!(one_line(&"x".repeat(500)).ends_with("..."));
     }
 }

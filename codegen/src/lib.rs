@@ -21,6 +21,7 @@
 //!     spec: Source { name: "demo.yaml", text: spec },
 //!     corrections: None,
 //!     crate_name: "demo_raw",
+//!     options: Default::default(),
 //! })
 //! .expect("a valid spec generates");
 //! assert!(output.client.starts_with("#![cfg_attr(rustfmt, rustfmt::skip)]"));
@@ -28,15 +29,18 @@
 //! assert!(output.effective_spec.contains("\"openapi\": \"3.0.3\""));
 //! ```
 
+mod api_diff;
 mod error;
 mod generate;
 mod load;
 mod normalise;
 mod overlay;
 
+pub use api_diff::{ApiChange, ApiSummary, Impact, api_summary};
 pub use error::{Error, ErrorKind};
 pub use generate::RuntimeNeeds;
-pub use overlay::AppliedAction;
+pub use normalise::{Change, Dropped, DroppedKind};
+pub use overlay::{AppliedAction, DeadCorrection};
 
 use sha2::{Digest, Sha256};
 
@@ -59,6 +63,20 @@ pub struct Input<'a> {
     pub corrections: Option<Source<'a>>,
     /// The Rust name of the crate the source is for (used in its doc example).
     pub crate_name: &'a str,
+    /// The policy for what cannot be generated.
+    pub options: Options,
+}
+
+/// What to do about what cannot be generated. The default is strict, as for the project's
+/// own spec: every operation generates and every correction applies, or generation fails.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Leave out each operation (or type as any JSON each schema) that cannot be generated,
+    /// and list it in [`Output::dropped`], instead of failing. For trials of other specs.
+    pub skip_unsupported: bool,
+    /// Apply the live corrections and list the dead ones in [`Output::dead_corrections`],
+    /// instead of failing, so a maintainer sees all of them and what the spec changes.
+    pub report_dead_corrections: bool,
 }
 
 /// What generation produces.
@@ -72,6 +90,15 @@ pub struct Output {
     pub needs: RuntimeNeeds,
     /// The corrections applied, in order, with how many nodes each matched.
     pub applied: Vec<AppliedAction>,
+    /// Corrections whose target matched nothing (only with
+    /// [`Options::report_dead_corrections`]; otherwise they are an error).
+    pub dead_corrections: Vec<DeadCorrection>,
+    /// Every rewrite normalisation made, in order, with its JSON path.
+    pub changes: Vec<Change>,
+    /// What was left out (only with [`Options::skip_unsupported`]).
+    pub dropped: Vec<Dropped>,
+    /// How many operations the client has.
+    pub operations: usize,
 }
 
 /// Name the effective spec is reported under in errors about it.
@@ -80,24 +107,54 @@ pub const EFFECTIVE_SPEC: &str = "<effective spec>";
 /// Loads, corrects, normalises and generates. See the crate docs.
 pub fn generate(input: &Input<'_>) -> Result<Output, Error> {
     let mut spec = load::parse_document(input.spec.name, input.spec.text)?;
-    let applied = match input.corrections {
+    let (applied, dead_corrections) = match input.corrections {
         Some(corrections) => {
             let overlay = load::parse_document(corrections.name, corrections.text)?;
-            overlay::apply(corrections.name, &overlay, &mut spec)?
+            overlay::apply(
+                corrections.name,
+                &overlay,
+                &mut spec,
+                !input.options.report_dead_corrections,
+            )?
         }
-        None => Vec::new(),
+        None => (Vec::new(), Vec::new()),
     };
-    normalise::normalise(input.spec.name, &mut spec)?;
+    // With dead corrections, a later failure is most likely their consequence: say so first.
+    let dead_first = |e: Error| match (&input.corrections, dead_corrections.is_empty()) {
+        (Some(corrections), false) => overlay::dead_error(corrections.name, &dead_corrections),
+        _ => e,
+    };
+    let mut report = normalise::Report::new(input.spec.name, input.options.skip_unsupported);
+    normalise::normalise(&mut spec, &mut report).map_err(dead_first)?;
     let effective_spec =
         serde_json::to_string_pretty(&spec).expect("a Value always serialises") + "\n";
-    let (body, needs) = generate::client_source(EFFECTIVE_SPEC, &spec)?;
+    // From here on, paths are into the effective spec.
+    report.file = EFFECTIVE_SPEC.to_string();
+    normalise::for_generator(&mut spec, &mut report).map_err(dead_first)?;
+    let (body, needs) =
+        generate::client_source(EFFECTIVE_SPEC, &mut spec, &mut report).map_err(dead_first)?;
     let client = header(input) + &body;
     Ok(Output {
         client,
         effective_spec,
         needs,
         applied,
+        dead_corrections,
+        operations: normalise::operations(&spec).len(),
+        changes: report.changes,
+        dropped: report.dropped,
     })
+}
+
+/// Normalisation alone, without corrections and without progenitor: the effective spec of
+/// `spec` (pretty JSON, as [`Output::effective_spec`]) and the changes made. Normalising its
+/// own output changes nothing.
+pub fn normalise(spec: &Source<'_>, options: &Options) -> Result<(String, Vec<Change>), Error> {
+    let mut doc = load::parse_document(spec.name, spec.text)?;
+    let mut report = normalise::Report::new(spec.name, options.skip_unsupported);
+    normalise::normalise(&mut doc, &mut report)?;
+    let text = serde_json::to_string_pretty(&doc).expect("a Value always serialises") + "\n";
+    Ok((text, report.changes))
 }
 
 /// Lowercase hex SHA-256 of `bytes`.

@@ -4,7 +4,7 @@
 //! maintainer needs: an action whose target matches nothing is an error that names the action,
 //! because a correction that silently stops applying is a correction lost.
 
-use roas_overlay::apply::{Apply, ApplyErrorKind, ApplyOptions};
+use roas_overlay::apply::Apply;
 use roas_overlay::v1_0::Overlay;
 use roas_overlay::validation::Validate;
 use serde_json::Value;
@@ -22,13 +22,37 @@ pub struct AppliedAction {
     pub matched: usize,
 }
 
-/// Parses and validates an overlay document, then applies it to `spec` in place.
-/// On any error `spec` is left as it was.
+/// A correction whose target matches nothing in the spec: the vendor text changed under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadCorrection {
+    /// Position in the overlay's `actions` list.
+    pub index: usize,
+    /// The action's JSONPath target.
+    pub target: String,
+    /// The first line of the action's description.
+    pub description: String,
+}
+
+impl std::fmt::Display for DeadCorrection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "action {} (\"{}\") targets {}, which matches nothing",
+            self.index, self.description, self.target
+        )
+    }
+}
+
+/// Parses and validates an overlay document, then applies it to `spec` in place. Every action
+/// whose target matches nothing is found (not only the first): with `dead_are_errors` they
+/// are one error naming all of them, and `spec` is left as it was; otherwise they are
+/// returned and the live actions applied.
 pub(crate) fn apply(
     overlay_file: &str,
     overlay: &Value,
     spec: &mut Value,
-) -> Result<Vec<AppliedAction>, Error> {
+    dead_are_errors: bool,
+) -> Result<(Vec<AppliedAction>, Vec<DeadCorrection>), Error> {
     let parsed: Overlay = serde_path_to_error::deserialize(overlay).map_err(|e| {
         let segments = serde_segments(e.path());
         Error::new(
@@ -67,37 +91,49 @@ pub(crate) fn apply(
         }
     }
 
-    let report = parsed
-        .apply(spec, ApplyOptions::ErrorOnZeroMatch.into())
-        .map_err(|e| {
-            let action = &parsed.actions[e.action_index];
-            let name = action.description.as_deref().unwrap_or("").trim();
-            let name = name.lines().next().unwrap_or(name);
-            let (kind, problem) = match &e.kind {
-                ApplyErrorKind::ZeroMatch => (
-                    ErrorKind::DeadTarget,
-                    format!(
-                        "action {} (\"{name}\") targets {} which matches nothing in the spec; \
-                         the vendor text changed under this correction: update or remove it",
-                        e.action_index, e.target
-                    ),
-                ),
-                other => (
-                    ErrorKind::OverlayApply,
-                    format!(
-                        "action {} (\"{name}\") on target {} cannot be applied: {other}",
-                        e.action_index, e.target
-                    ),
-                ),
-            };
-            Error::new(
-                kind,
-                overlay_file,
-                format!("$.actions[{}].target", e.action_index),
-                problem,
-            )
-        })?;
-    Ok(report
+    let before = dead_are_errors.then(|| spec.clone());
+    let report = parsed.apply(spec, Default::default()).map_err(|e| {
+        let action = &parsed.actions[e.action_index];
+        let name = action.description.as_deref().unwrap_or("").trim();
+        let name = name.lines().next().unwrap_or(name);
+        let (kind, problem) = (
+            ErrorKind::OverlayApply,
+            format!(
+                "action {} (\"{name}\") on target {} cannot be applied: {}",
+                e.action_index, e.target, e.kind
+            ),
+        );
+        Error::new(
+            kind,
+            overlay_file,
+            format!("$.actions[{}].target", e.action_index),
+            problem,
+        )
+    })?;
+    let dead: Vec<DeadCorrection> = report
+        .actions
+        .iter()
+        .filter(|a| a.matched == 0)
+        .map(|a| {
+            let description = parsed.actions[a.index]
+                .description
+                .as_deref()
+                .unwrap_or("")
+                .trim();
+            DeadCorrection {
+                index: a.index,
+                target: a.target.clone(),
+                description: description.lines().next().unwrap_or("").to_string(),
+            }
+        })
+        .collect();
+    if let Some(before) = before
+        && !dead.is_empty()
+    {
+        *spec = before;
+        return Err(dead_error(overlay_file, &dead));
+    }
+    let applied = report
         .actions
         .into_iter()
         .map(|a| AppliedAction {
@@ -105,7 +141,32 @@ pub(crate) fn apply(
             target: a.target,
             matched: a.matched,
         })
-        .collect())
+        .collect();
+    Ok((applied, dead))
+}
+
+/// One error naming every dead correction (a line each).
+pub(crate) fn dead_error(overlay_file: &str, dead: &[DeadCorrection]) -> Error {
+    let problem = match dead {
+        [one] => format!(
+            "{one} in the spec; the vendor text changed under this correction: update or remove it"
+        ),
+        all => format!(
+            "{} corrections match nothing in the spec; the vendor text changed under them: \
+             update or remove each\n{}",
+            all.len(),
+            all.iter()
+                .map(|d| format!("  {d}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    };
+    Error::new(
+        ErrorKind::DeadTarget,
+        overlay_file,
+        format!("$.actions[{}].target", dead.first().map_or(0, |d| d.index)),
+        problem,
+    )
 }
 
 pub(crate) fn serde_segments(path: &serde_path_to_error::Path) -> Vec<Segment> {
@@ -136,7 +197,7 @@ mod tests {
             {"target": "$.a", "description": "add e", "update": {"e": 3}},
             {"target": "$.c", "description": "drop c", "remove": true}
         ]));
-        let report = apply("o.yaml", &doc, &mut spec).unwrap();
+        let (report, _) = apply("o.yaml", &doc, &mut spec, true).unwrap();
         assert_eq!(spec, json!({"a": {"b": 1, "e": 3}}));
         assert_eq!(report.len(), 2);
         assert_eq!(report[0].matched, 1);
@@ -150,7 +211,7 @@ mod tests {
             {"target": "$.a", "description": "fine", "update": {"x": 1}},
             {"target": "$.paths['/gone']", "description": "Fix the gone path (rest-api.md 8.4)", "update": {"x": 1}}
         ]));
-        let err = apply("spec/corrections.yaml", &doc, &mut spec).unwrap_err();
+        let err = apply("spec/corrections.yaml", &doc, &mut spec, true).unwrap_err();
         assert_eq!(err.kind, ErrorKind::DeadTarget);
         assert_eq!(err.path, "$.actions[1].target");
         assert!(err.problem.contains("Fix the gone path"), "{err}");
@@ -159,10 +220,38 @@ mod tests {
     }
 
     #[test]
+    fn every_dead_target_is_named_not_only_the_first() {
+        let doc = overlay(json!([
+            {"target": "$.gone1", "description": "First\nmore", "update": {"x": 1}},
+            {"target": "$.a", "description": "fine", "update": {"x": 1}},
+            {"target": "$.gone2", "description": "Second", "remove": true}
+        ]));
+        let mut spec = json!({"a": {}});
+        let err = apply("o.yaml", &doc, &mut spec, true).unwrap_err();
+        assert_eq!(err.path, "$.actions[0].target");
+        assert!(err.problem.contains("2 corrections"), "{err}");
+        assert!(
+            err.problem.contains("action 0 (\"First\") targets $.gone1"),
+            "{err}"
+        );
+        assert!(
+            err.problem
+                .contains("action 2 (\"Second\") targets $.gone2"),
+            "{err}"
+        );
+        assert_eq!(spec, json!({"a": {}}));
+
+        let (applied, dead) = apply("o.yaml", &doc, &mut spec, false).unwrap();
+        assert_eq!(applied.len(), 3);
+        assert_eq!(dead.iter().map(|d| d.index).collect::<Vec<_>>(), [0, 2]);
+        assert_eq!(spec, json!({"a": {"x": 1}}));
+    }
+
+    #[test]
     fn an_action_without_description_is_rejected() {
         let mut spec = json!({"a": {}});
         let doc = overlay(json!([{"target": "$.a", "update": {"x": 1}}]));
-        let err = apply("o.yaml", &doc, &mut spec).unwrap_err();
+        let err = apply("o.yaml", &doc, &mut spec, true).unwrap_err();
         assert_eq!(err.path, "$.actions[0].description");
     }
 
@@ -170,25 +259,25 @@ mod tests {
     fn wrong_shapes_name_the_path() {
         let mut spec = json!({});
         let doc = json!({"overlay": "1.0.0", "info": {"title": "t", "version": "1"}, "actions": [{"target": 5}]});
-        let err = apply("o.yaml", &doc, &mut spec).unwrap_err();
+        let err = apply("o.yaml", &doc, &mut spec, true).unwrap_err();
         assert_eq!(err.kind, ErrorKind::OverlayShape);
         assert_eq!(err.path, "$.actions[0].target");
 
         let doc = overlay(json!([{"target": "$[", "description": "d", "update": {}}]));
-        let err = apply("o.yaml", &doc, &mut spec).unwrap_err();
+        let err = apply("o.yaml", &doc, &mut spec, true).unwrap_err();
         assert_eq!(err.kind, ErrorKind::OverlayShape);
         assert!(err.path.contains("actions[0]"), "{err}");
 
         let doc =
             json!({"overlay": "2.5.0", "info": {"title": "t", "version": "1"}, "actions": []});
-        assert!(apply("o.yaml", &doc, &mut spec).is_err());
+        assert!(apply("o.yaml", &doc, &mut spec, true).is_err());
     }
 
     #[test]
     fn a_primitive_target_is_an_apply_error() {
         let mut spec = json!({"a": {"b": 1}});
         let doc = overlay(json!([{"target": "$.a.b", "description": "d", "update": 2}]));
-        let err = apply("o.yaml", &doc, &mut spec).unwrap_err();
+        let err = apply("o.yaml", &doc, &mut spec, true).unwrap_err();
         assert_eq!(err.kind, ErrorKind::OverlayApply);
     }
 }

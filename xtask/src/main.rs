@@ -4,17 +4,22 @@
 //!   `spec/svaml.schema.json` and `spec/callbacks.schema.json` from the types of `sinch-voice`.
 //! - `regenerate --check`: writes nothing; exit 1 with a unified diff when they disagree.
 //! - `regenerate --spec PATH --corrections PATH|none --out DIR`: a standalone trial crate.
+//! - `check-fixtures [--all | --passes]`: generates crates from specs that are not ours (the
+//!   small real-world specs of the `openapiv3` package; one synthetic spec per normalisation
+//!   pass) and checks that they compile, with one `cargo check`.
 //! - `bench`: one JSON line per benchmark case, on the peer SDK benchmarks' inputs.
 //! - `callback-server`: the peers' load-test IVR on `CallbackRouter`, and its wrk script.
 
 mod bench;
 mod callback_server;
+mod fixtures;
 mod regenerate;
 
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: cargo xtask regenerate [--check] [--spec PATH] [--corrections PATH|none] [--out DIR]
+                              [--skip-unsupported] [--verbose]
 
   regenerate            write generated/src/lib.rs and spec/effective/ from spec/, and
                         spec/svaml.schema.json and spec/callbacks.schema.json from the
@@ -24,6 +29,20 @@ usage: cargo xtask regenerate [--check] [--spec PATH] [--corrections PATH|none] 
   --corrections PATH    apply another overlay, or `none` (default spec/corrections.yaml)
   --out DIR             write a standalone crate (DIR/Cargo.toml, DIR/src/lib.rs,
                         DIR/effective.openapi.json) instead of the workspace's files
+  --skip-unsupported    leave out what cannot be generated (each operation, optional
+                        parameter or schema is listed with its JSON path and why) instead
+                        of failing; for trials of other specs
+  --verbose, -v         list every normalisation change with its JSON path
+
+  Beside the diff, a spec that changes the effective spec gets an API summary (operations,
+  schemas and fields added, removed, retyped; semver verdict), and every correction whose
+  target matches nothing is listed (exit 1 with --check; nothing written otherwise).
+
+usage: cargo xtask check-fixtures [--all | --passes]
+
+  check-fixtures        generate the small specs of the openapiv3 package (--all: all 21;
+                        --passes: one synthetic spec per normalisation pass) with
+                        --skip-unsupported and `cargo check` the crates, warnings denied
 
 usage: cargo xtask bench [--only CASE,...] [--calling-url URL] [--runs N] [--callouts N] [--min-run-ms N]
 
@@ -46,6 +65,7 @@ fn main() -> ExitCode {
             Ok(options) => regenerate::run(&options),
             Err(message) => usage_error(&message),
         },
+        Some("check-fixtures") => fixtures::run(&args[1..]),
         Some("bench") => match bench::Options::parse(&args[1..]) {
             Ok(options) => bench::run(&args[1..], &options),
             Err(message) => usage_error(&message),

@@ -14,6 +14,7 @@ const EFFECTIVE: &str = "spec/effective/sinch-voice.openapi.json";
 const SVAML_SCHEMA: &str = "spec/svaml.schema.json";
 const CALLBACKS_SCHEMA: &str = "spec/callbacks.schema.json";
 const TRIAL_CRATE: &str = "sinch-voice-raw-trial";
+const TRIAL_EFFECTIVE: &str = "effective.openapi.json";
 
 #[derive(Debug, Default)]
 pub struct Options {
@@ -22,6 +23,8 @@ pub struct Options {
     /// `Some(None)` is `--corrections none`.
     corrections: Option<Option<PathBuf>>,
     out: Option<PathBuf>,
+    skip_unsupported: bool,
+    verbose: bool,
 }
 
 impl Options {
@@ -42,6 +45,8 @@ impl Options {
                     options.corrections = Some((v != "none").then(|| v.into()));
                 }
                 "--out" => options.out = Some(value("--out")?.into()),
+                "--skip-unsupported" => options.skip_unsupported = true,
+                "-v" | "--verbose" => options.verbose = true,
                 other => return Err(format!("unknown option `{other}`")),
             }
         }
@@ -50,7 +55,7 @@ impl Options {
 }
 
 /// The workspace root, where `spec/` and `generated/` live.
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives one level below the root")
@@ -117,6 +122,11 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
             .as_ref()
             .map(|(name, text)| Source { name, text }),
         crate_name: &lib_name,
+        options: sinch_voice_codegen::Options {
+            skip_unsupported: options.skip_unsupported,
+            // All of them are listed below, with what the spec changes, before giving up.
+            report_dead_corrections: true,
+        },
     })
     .map_err(|e| e.to_string())?;
 
@@ -124,10 +134,7 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
         Some(dir) => vec![
             (dir.join("Cargo.toml"), trial_manifest(&root, output.needs)?),
             (dir.join("src/lib.rs"), output.client.clone()),
-            (
-                dir.join("effective.openapi.json"),
-                output.effective_spec.clone(),
-            ),
+            (dir.join(TRIAL_EFFECTIVE), output.effective_spec.clone()),
         ],
         None => {
             check_manifest(&root, output.needs)?;
@@ -144,8 +151,22 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
         }
     };
 
+    report_generation(&output, options.verbose);
     if options.check {
-        return Ok(compare(&root, &files));
+        let drift = compare(&root, &files);
+        let dead = what_changed(
+            &output,
+            &files,
+            corrections.as_ref().map(|(n, _)| n.as_str()),
+        );
+        return Ok(if dead { ExitCode::from(1) } else { drift });
+    }
+    if what_changed(
+        &output,
+        &files,
+        corrections.as_ref().map(|(n, _)| n.as_str()),
+    ) {
+        return Err("nothing written: update or remove the dead corrections first".into());
     }
     for (path, contents) in &files {
         write_atomically(path, contents)?;
@@ -163,6 +184,87 @@ fn report(root: &Path, output: &Output, files: &[(PathBuf, String)]) {
         );
     }
     println!("{} corrections applied", output.applied.len());
+}
+
+/// Beside the diff: what the new effective spec changes in the API (against the one written
+/// last time), and every correction whose target matches nothing. True if there is any such.
+fn what_changed(output: &Output, files: &[(PathBuf, String)], corrections: Option<&str>) -> bool {
+    let previous = files
+        .iter()
+        .find(|(p, _)| p.ends_with(EFFECTIVE) || p.ends_with(TRIAL_EFFECTIVE))
+        .and_then(|(p, _)| fs::read_to_string(p).ok());
+    if let Some(previous) = previous
+        && previous != output.effective_spec
+    {
+        match sinch_voice_codegen::api_summary(&previous, &output.effective_spec) {
+            Ok(summary) => print!("{summary}"),
+            Err(e) => println!("API summary unavailable: {e}"),
+        }
+    }
+    if output.dead_corrections.is_empty() {
+        return false;
+    }
+    eprintln!(
+        "{}: {} corrections match nothing in the spec; the vendor text changed under them (update or remove each):",
+        corrections.unwrap_or("the corrections"),
+        output.dead_corrections.len()
+    );
+    for dead in &output.dead_corrections {
+        eprintln!("  {dead}");
+    }
+    true
+}
+
+/// What normalisation did (counts per pass, every warning; each change with `--verbose`) and
+/// what was left out.
+fn report_generation(output: &Output, verbose: bool) {
+    let mut passes: Vec<(&str, usize)> = Vec::new();
+    for change in &output.changes {
+        match passes.iter_mut().find(|(p, _)| *p == change.pass) {
+            Some((_, n)) => *n += 1,
+            None => passes.push((change.pass, 1)),
+        }
+    }
+    if !passes.is_empty() {
+        let listed: Vec<String> = passes.iter().map(|(p, n)| format!("{p} {n}")).collect();
+        println!(
+            "normalised: {} changes ({}){}",
+            output.changes.len(),
+            listed.join(", "),
+            if verbose {
+                ""
+            } else {
+                "; --verbose lists them"
+            }
+        );
+    }
+    for change in &output.changes {
+        if change.warning {
+            println!(
+                "warning: {} [{}]: {}",
+                change.path, change.pass, change.what
+            );
+        } else if verbose {
+            println!("  {} [{}]: {}", change.path, change.pass, change.what);
+        }
+    }
+    for dropped in &output.dropped {
+        println!(
+            "dropped {} {}: {}",
+            dropped.kind, dropped.path, dropped.reason
+        );
+    }
+    if !output.dropped.is_empty() {
+        use sinch_voice_codegen::DroppedKind;
+        let count = |kind| output.dropped.iter().filter(|d| d.kind == kind).count();
+        println!(
+            "{} operations generated; left out: {} operations, {} optional parameters, {} schemas typed as any JSON",
+            output.operations,
+            count(DroppedKind::Operation),
+            count(DroppedKind::Parameter),
+            count(DroppedKind::Schema),
+        );
+    }
 }
 
 /// Prints a unified diff per differing file; exit 1 if any differs.
@@ -244,28 +346,54 @@ fn runtime_crates(needs: RuntimeNeeds) -> Vec<&'static str> {
 }
 
 fn trial_manifest(root: &Path, needs: RuntimeNeeds) -> Result<String, String> {
+    let manifest = crate_manifest(root, needs, TRIAL_CRATE, true, false)?;
+    Ok(format!(
+        "# Written by `cargo xtask regenerate --out`: a trial of another vendor spec, with the\n\
+         # workspace's pinned versions. Standalone on purpose (the empty [workspace] table).\n{manifest}"
+    ))
+}
+
+/// The manifest of a generated crate with the workspace's pinned versions. progenitor emits an
+/// unused `use super::types` when a spec has no types and an unreachable `_` arm after a
+/// `default` response, typify an unused `default_i64` helper: these lints are allowed (the
+/// generated code is not ours to fix), and with `deny_warnings` every other warning is an error.
+pub(crate) fn crate_manifest(
+    root: &Path,
+    needs: RuntimeNeeds,
+    name: &str,
+    standalone: bool,
+    deny_warnings: bool,
+) -> Result<String, String> {
     let pinned = workspace_dependencies(root)?;
     let mut dependencies = toml::Table::new();
-    for name in runtime_crates(needs) {
+    for crate_name in runtime_crates(needs) {
         let spec = pinned
-            .get(name)
-            .ok_or_else(|| format!("Cargo.toml: [workspace.dependencies] has no `{name}`"))?;
-        dependencies.insert(name.to_string(), spec.clone());
+            .get(crate_name)
+            .ok_or_else(|| format!("Cargo.toml: [workspace.dependencies] has no `{crate_name}`"))?;
+        dependencies.insert(crate_name.to_string(), spec.clone());
     }
     let mut package = toml::Table::new();
-    package.insert("name".into(), TRIAL_CRATE.into());
+    package.insert("name".into(), name.into());
     package.insert("version".into(), "0.0.0".into());
     package.insert("edition".into(), "2024".into());
     package.insert("publish".into(), false.into());
+    let mut rust_lints = toml::Table::new();
+    if deny_warnings {
+        rust_lints.insert("warnings".into(), "deny".into());
+    }
+    rust_lints.insert("dead_code".into(), "allow".into());
+    rust_lints.insert("unused_imports".into(), "allow".into());
+    rust_lints.insert("unreachable_patterns".into(), "allow".into());
+    let mut lints = toml::Table::new();
+    lints.insert("rust".into(), rust_lints.into());
     let mut manifest = toml::Table::new();
     manifest.insert("package".into(), package.into());
-    manifest.insert("workspace".into(), toml::Table::new().into());
+    if standalone {
+        manifest.insert("workspace".into(), toml::Table::new().into());
+    }
     manifest.insert("dependencies".into(), dependencies.into());
-    Ok(format!(
-        "# Written by `cargo xtask regenerate --out`: a trial of another vendor spec, with the\n\
-         # workspace's pinned versions. Standalone on purpose (the empty [workspace] table).\n{}",
-        toml::to_string(&manifest).map_err(|e| e.to_string())?
-    ))
+    manifest.insert("lints".into(), lints.into());
+    toml::to_string(&manifest).map_err(|e| e.to_string())
 }
 
 /// The workspace's raw crate lists its dependencies by hand; say so if the spec now needs one

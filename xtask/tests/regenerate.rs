@@ -197,3 +197,142 @@ fn the_third_party_vendor_spec_generates_a_crate_that_compiles() {
 fn a_spec_full_of_31_constructs_generates_a_crate_that_compiles() {
     generate_and_check(&data("constructs-3.1.yaml"));
 }
+
+/// The maintainer's view of a new vendor spec: beside the diff, what it changes in the API and
+/// every correction it leaves without a target.
+#[test]
+fn check_against_a_new_spec_names_the_removed_operation_the_retyped_field_and_every_dead_correction()
+ {
+    let spec = std::fs::read_to_string(root().join("spec/sinch-voice.openapi.yaml")).unwrap();
+    let start = spec.find("  /calling/v1/callouts:\n").unwrap();
+    let end = spec.find("  /calling/v1/calls/id/{call_id}:\n").unwrap();
+    let changed = format!("{}{}", &spec[..start], &spec[end..]);
+    let retyped = "        callId:\n          type: string\n          description: The unique call identifier for the initiated call";
+    assert!(changed.contains(retyped));
+    let changed = changed.replace(retyped, &retyped.replace("type: string", "type: integer"));
+    let moh =
+        "        mohClass:\n          type: string\n          description: Music on hold class\n";
+    assert!(changed.contains(moh));
+    let changed = changed.replace(moh, "");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("spec.yaml");
+    std::fs::write(&copy, changed).unwrap();
+
+    let out = xtask(&["regenerate", "--check", "--spec", copy.to_str().unwrap()]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stdout.contains("--- a/generated/src/lib.rs"), "{stdout}");
+    assert!(
+        stdout.contains("removed operation POST /calling/v1/callouts (createCallout)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("retyped field CalloutResponse.callId: string → integer [BREAKING]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("semver: BREAKING"), "{stdout}");
+    assert!(stderr.contains("3 corrections match nothing"), "{stderr}");
+    for target in [
+        "$.paths['/calling/v1/callouts'].post.responses",
+        "$.paths['/calling/v1/callouts'].post,",
+        "$.components.schemas.ConferenceCallout.properties.mohClass",
+    ] {
+        assert!(stderr.contains(target), "{target} missing:\n{stderr}");
+    }
+}
+
+#[test]
+fn bad_documents_are_named_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, body, expected) in [
+        (
+            "swagger.yaml",
+            "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            "Swagger 2.0",
+        ),
+        (
+            "v32.yaml",
+            "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            "OpenAPI 3.2.0 is not supported",
+        ),
+        (
+            "other.json",
+            "{\"asyncapi\": \"2.6.0\", \"channels\": {}}",
+            "not an OpenAPI document",
+        ),
+        ("list.yaml", "- 1\n- 2\n", "expected a mapping"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        let out_dir = dir.path().join("out");
+        let out = xtask(&[
+            "regenerate",
+            "--spec",
+            path.to_str().unwrap(),
+            "--corrections",
+            "none",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ]);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert!(stderr.lines().count() <= 3, "{name}: {stderr}");
+        assert!(!out_dir.exists());
+    }
+}
+
+/// One synthetic spec per normalisation pass (xtask/tests/data/passes/): each one makes its
+/// pass act (the log says so), and all the crates generated from them compile.
+#[test]
+fn every_normalisation_pass_has_a_spec_whose_crate_compiles() {
+    let passes = [
+        ("version", "[version]"),
+        ("webhooks", "[webhooks]"),
+        ("defs", "[defs]"),
+        ("refs", "[refs]"),
+        ("schemas", "[schemas]"),
+        ("enums", "[enums]"),
+        ("operation-ids", "[operation-ids]"),
+        ("media", "[media]"),
+        ("responses", "[responses]"),
+        ("params", "dropped parameter"),
+        ("names", "[names]"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (pass, marker) in passes {
+        let spec = data(&format!("passes/{pass}.yaml"));
+        let out = xtask(&[
+            "regenerate",
+            "--spec",
+            &spec,
+            "--corrections",
+            "none",
+            "--skip-unsupported",
+            "--verbose",
+            "--out",
+            dir.path().join(pass).to_str().unwrap(),
+        ]);
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{pass}: {}", text(&out.stderr));
+        assert!(stdout.contains(marker), "{pass}: no {marker} in\n{stdout}");
+    }
+    let listed = std::fs::read_dir(root().join("xtask/tests/data/passes"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        listed,
+        passes.len(),
+        "a spec in passes/ is not in this test"
+    );
+
+    let out = xtask(&["check-fixtures", "--passes"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(text(&out.stdout).contains("cargo check of 11 generated crates: ok"));
+}
