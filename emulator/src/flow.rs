@@ -1019,7 +1019,8 @@ impl Runner {
         loop {
             tokio::select! {
                 (end, recording) = &mut leg_run => {
-                    let answered = self.is_answered();
+                    // The caller's result is the leg's until the leg answered.
+                    let answered = self.is_answered() && leg_answered(&self.shared);
                     finish(&self.shared, &leg_id, end.clone(), send_dice, recording).await;
                     return if answered {
                         End::new(CallResult::Answered, end.reason)
