@@ -28,6 +28,8 @@ pub(crate) struct Shared {
     pub(crate) epoch: (Instant, chrono::DateTime<chrono::Utc>),
     pub(crate) events: broadcast::Sender<Value>,
     pub(crate) event_seq: AtomicU64,
+    /// The runtime the emulator started on: calls run there, whoever starts them.
+    pub(crate) runtime: tokio::runtime::Handle,
 }
 
 impl Shared {

@@ -206,7 +206,7 @@ pub(crate) fn start_inbound(shared: &Arc<Shared>, from: &str, to: &str, domain: 
         input,
         true,
     );
-    tokio::spawn(runner.run_inbound());
+    shared.runtime.spawn(runner.run_inbound());
     id
 }
 
@@ -323,7 +323,7 @@ pub(crate) fn start_callout(
         },
     );
     let runner = Runner::new(shared, id.clone(), options, input, false);
-    tokio::spawn(runner.run_callout());
+    shared.runtime.spawn(runner.run_callout());
     Ok(id)
 }
 

@@ -210,6 +210,7 @@ impl Emulator {
             epoch: (Instant::now(), chrono::Utc::now()),
             events: Shared::new_events(),
             event_seq: AtomicU64::new(0),
+            runtime: tokio::runtime::Handle::current(),
         });
         let app = {
             let shared = Arc::clone(&shared);
