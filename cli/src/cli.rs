@@ -130,12 +130,105 @@ printed as it happens, then a summary."
     /// Check SVAML offline.
     #[command(subcommand)]
     Svaml(SvamlOp),
-    /// Serve the Sinch Voice emulator on 127.0.0.1 until interrupted (ctrl-c).
-    Emulator {
-        /// Port to listen on (0: any free port).
-        #[arg(long, default_value_t = 0)]
-        port: u16,
+    /// Serve the Sinch Voice emulator on 127.0.0.1 until interrupted (ctrl-c), or drive a
+    /// running one (call, press, hangup, calls, events, requests, ...).
+    Emulator(EmulatorArgs),
+}
+
+/// `emulator`: serve, or a subcommand that drives a running emulator.
+#[derive(Debug, Args)]
+pub(crate) struct EmulatorArgs {
+    /// Port to listen on (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    pub(crate) port: u16,
+    /// Address to listen on instead of 127.0.0.1 (a warning is printed: the control API
+    /// needs no credentials).
+    #[arg(long, value_name = "IP")]
+    pub(crate) listen: Option<String>,
+    /// Where the application's callbacks go: a server that already runs, in any language.
+    #[arg(long, value_name = "URL")]
+    pub(crate) callback_url: Option<String>,
+    /// The running emulator to drive (default: SINCH_VOICE_EMULATOR_URL, then
+    /// --calling-url / SINCH_VOICE_CALLING_URL).
+    #[arg(long, global = true, value_name = "URL")]
+    pub(crate) emulator: Option<String>,
+    #[command(subcommand)]
+    pub(crate) op: Option<EmulatorOp>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EmulatorOp {
+    /// A caller dials in; optionally presses keys at each menu, then hangs up.
+    Call {
+        /// The caller's number.
+        #[arg(long)]
+        from: String,
+        /// The number dialled (one assigned to the application).
+        #[arg(long)]
+        to: String,
+        /// pstn (default) or mxp.
+        #[arg(long, default_value = "pstn")]
+        domain: String,
+        /// Keys to press when a menu plays (repeat: one per menu).
+        #[arg(long, value_name = "KEYS")]
+        press: Vec<String>,
+        /// Hang up as the caller at the end, and wait for the DiCE.
+        #[arg(long)]
+        hangup: bool,
+        /// Wait until the call is over and its DiCE answered.
+        #[arg(long)]
+        wait: bool,
     },
+    /// Press keys on a call.
+    Press {
+        /// The call id.
+        id: String,
+        /// DTMF keys (0-9, *, #).
+        keys: String,
+    },
+    /// Say something on a call (heard by enableVoice menus).
+    Speak {
+        /// The call id.
+        id: String,
+        /// What is said.
+        text: String,
+    },
+    /// Hang up a call as the caller (or --callee).
+    Hangup {
+        /// The call id.
+        id: String,
+        /// The callee hangs up instead.
+        #[arg(long)]
+        callee: bool,
+    },
+    /// List the calls.
+    Calls,
+    /// Show one call: state, legs, transcript, every callback.
+    Show {
+        /// The call id.
+        id: String,
+    },
+    /// Follow everything that happens (Server-Sent Events), until ctrl-c.
+    Events {
+        /// Stop once this call is over and its DiCE answered.
+        #[arg(long, value_name = "CALL_ID")]
+        until_finished: Option<String>,
+    },
+    /// The REST requests the emulator received.
+    Requests,
+    /// Script the next callee (or the callee at --number).
+    Callee {
+        /// answers, human, machine, busy or noAnswer.
+        behaviour: String,
+        /// Only for this number.
+        #[arg(long)]
+        number: Option<String>,
+        /// Ring this long before answering (ms).
+        #[arg(long)]
+        after_ms: Option<u64>,
+    },
+    /// Forget calls, conferences, scripted callees and the request log.
+    Reset,
 }
 
 #[derive(Debug, Subcommand)]

@@ -114,7 +114,9 @@ async fn inbound_call(
     out.heading(&format!(
         "Call 1: {CALLER} calls the application's number {APP_NUMBER}"
     ));
-    let id = emulator.inbound_call(CALLER, APP_NUMBER);
+    let id = emulator
+        .inbound_call(CALLER, APP_NUMBER)
+        .map_err(|e| format!("the inbound call was refused: {e}"))?;
     let short = short_id(&id);
     expect_event(emulator, &id, "ice").await?;
 

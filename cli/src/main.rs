@@ -6,6 +6,7 @@
 
 mod cli;
 mod demo;
+mod emulator;
 mod failure;
 mod ops;
 mod print;
@@ -41,7 +42,7 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Command::Demo => demo::run().map_err(Failure::Failed),
-        Command::Emulator { port } => tools::emulator(port),
+        Command::Emulator(args) => emulator::run(&cli.global, args),
         Command::Sign(args) => tools::sign(&cli.global, &args),
         Command::Callback(op) => tools::callback(&cli.global, op),
         Command::Svaml(op) => tools::svaml(&cli.global, op),

@@ -147,25 +147,3 @@ pub(crate) fn svaml(global: &Global, op: SvamlOp) -> Result<(), Failure> {
         }
     }
 }
-
-/// `emulator`: serves until ctrl-c.
-pub(crate) fn emulator(port: u16) -> Result<(), Failure> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::Failed(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(async {
-        let emulator = sinch_voice_emulator::Emulator::builder()
-            .start_on(port)
-            .await
-            .map_err(|e| Failure::Failed(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
-        println!("Sinch Voice emulator at {}", emulator.url());
-        println!("SINCH_APPLICATION_KEY={}", emulator.application_key());
-        println!("SINCH_APPLICATION_SECRET={}", emulator.application_secret());
-        println!("(ctrl-c to stop)");
-        use std::io::Write;
-        let _ = std::io::stdout().flush();
-        let _ = tokio::signal::ctrl_c().await;
-        Ok(())
-    })
-}

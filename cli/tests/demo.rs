@@ -85,7 +85,7 @@ fn demo_plays_both_calls_and_exits_0() {
     assert!(summary.contains("ICE → PIE → DiCE (3 events)"), "{context}");
     assert!(summary.contains("ACE → PIE → DiCE (3 events)"), "{context}");
     assert!(summary.contains("joined conference sales"), "{context}");
-    assert!(summary.contains("say: Goodbye"), "{context}");
+    assert!(summary.contains("say (en-US): Goodbye"), "{context}");
     assert!(summary.contains("total    6 events in"), "{context}");
     assert!(run.stderr.is_empty(), "nothing on stderr\n{context}");
 }

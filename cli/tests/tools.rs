@@ -426,15 +426,36 @@ fn emulator_subcommand_prints_its_url_and_credentials() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let key = lines.next().unwrap().unwrap();
-    let secret = lines.next().unwrap().unwrap();
+    let lines: Vec<String> = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+        .take_while(|l| !l.starts_with("(ctrl-c"))
+        .collect();
     let _ = child.kill();
     let _ = child.wait();
-    assert!(first.contains("http://127.0.0.1:"), "{first}");
-    assert!(key.starts_with("SINCH_APPLICATION_KEY="), "{key}");
-    assert!(secret.starts_with("SINCH_APPLICATION_SECRET="), "{secret}");
+    let text = lines.join("\n");
+    assert!(lines[0].contains("http://127.0.0.1:"), "{text}");
+    let url = lines[0].trim_start_matches("Sinch Voice emulator at ");
+    assert_eq!(
+        lines[1],
+        format!("control API at {url}/_emulator/v1"),
+        "{text}"
+    );
+    for (name, value) in [
+        (
+            "SINCH_APPLICATION_KEY",
+            "e8d6f1a2-0b3c-4d5e-8f90-a1b2c3d4e5f6",
+        ),
+        ("SINCH_APPLICATION_SECRET", "ZW11bGF0b3Itc2VjcmV0IQ=="),
+        ("SINCH_VOICE_CALLING_URL", url),
+        ("SINCH_VOICE_CONFIGURATION_URL", url),
+        ("SINCH_VOICE_EMULATOR_URL", url),
+    ] {
+        assert!(
+            lines.contains(&format!("{name}={value}")),
+            "{name} in {text}"
+        );
+    }
 }
 
 #[test]

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::STANDARD;
 use sinch_voice::Credentials;
 use sinch_voice::callbacks::{Verifier, VerifyError};
 
-use crate::rest::ApiError;
+use crate::error::ApiError;
 
 /// Why a request is not authenticated.
 pub(crate) fn check(

@@ -1,18 +1,35 @@
 //! Driving calls: the platform's callbacks in its order (ICE, ACE, PIE, DiCE, Notify), signed
-//! like the real ones, and the SVAML that comes back obeyed (callbacks.md §1, §9; svaml.md §8).
+//! like the real ones, and the SVAML that comes back read with ext's typed model and obeyed
+//! (callbacks.md §1, §9; svaml.md §3, §6, §8).
+//!
+//! Where the references are silent the emulator picks the conservative reading; each such
+//! choice is marked "(reading)" below and listed in the crate docs.
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use sinch_voice::raw::types;
 use sinch_voice::signing::{SigningInput, format_timestamp, sign};
+use sinch_voice::svaml::{
+    AceResponse, Action, Amd, IceResponse, Instruction, Menu, OptionAction, Park, PieResponse,
+    RunMenu, SvamlError,
+};
+use sinch_voice::values::{CallEndReason, CallResult, CallStatus, DestinationType, Domain, E164};
 use tokio::sync::mpsc;
 
-use crate::Shared;
-use crate::rest::ApiError;
-use crate::state::{Call, Callee, EventRecord, Input, Member};
+use crate::engine::Shared;
+use crate::error::ApiError;
+use crate::state::{Call, Callee, Direction, EventRecord, Input, Member, Party, Phase};
+
+/// How long the platform rings before giving up, when nobody says otherwise.
+pub const DEFAULT_DIAL_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The largest callback answer read; a larger one counts as no answer.
+pub const MAX_REPLY_BYTES: usize = 1024 * 1024;
 
 /// Which reply context a callback has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,52 +39,90 @@ enum Reply {
     Pie,
 }
 
+/// A reply, validated for its context, as typed instructions and one action.
+struct Steps {
+    instructions: Vec<Instruction<'static>>,
+    action: Option<Action<'static>>,
+}
+
+fn parse_reply(context: Reply, bytes: &[u8]) -> Result<Steps, SvamlError> {
+    fn steps<C: sinch_voice::svaml::Context>(s: sinch_voice::svaml::Svaml<'static, C>) -> Steps {
+        Steps {
+            instructions: s.instructions().to_vec(),
+            action: s.action().cloned(),
+        }
+    }
+    match context {
+        Reply::Ice => IceResponse::parse(bytes).map(steps),
+        Reply::Ace => AceResponse::parse(bytes).map(steps),
+        Reply::Pie => PieResponse::parse(bytes).map(steps),
+    }
+}
+
 /// What a callout asked for.
 #[derive(Debug, Clone, Default)]
 struct Options {
     enable_ace: bool,
     enable_dice: bool,
     tts: Option<String>,
+    locale: Option<String>,
+    greeting: Option<String>,
     conference: Option<String>,
     ice: Option<String>,
     ace: Option<String>,
     pie: Option<String>,
 }
 
-/// How a call ends.
+/// How a call ends: `result` and `reason` go in the DiCE, `call_reason` in call information.
+#[derive(Debug, Clone)]
 struct End {
-    result: &'static str,
-    reason: &'static str,
-    call_reason: &'static str,
+    result: CallResult,
+    reason: CallEndReason,
+    call_reason: CallEndReason,
 }
 
 impl End {
-    fn new(result: &'static str, reason: &'static str) -> Self {
+    fn new(result: CallResult, reason: CallEndReason) -> Self {
         End {
             result,
+            call_reason: reason.clone(),
             reason,
-            call_reason: reason,
         }
+    }
+
+    fn answered(reason: CallEndReason) -> Self {
+        End::new(CallResult::Answered, reason)
     }
 }
 
-/// The running side of one call.
-struct Leg {
-    shared: Arc<Shared>,
-    id: String,
-    inbound: bool,
-    options: Options,
-    input: mpsc::UnboundedReceiver<Input>,
-    recording: Option<String>,
+/// Where a connect action goes.
+#[derive(Debug, Clone)]
+struct Target {
+    kind: DestinationType,
+    domain: Domain,
+    endpoint: String,
+    cli: Option<String>,
+    suppress_callbacks: bool,
+    dial_timeout: Option<Duration>,
+    max_duration: Option<Duration>,
+    amd: Option<Amd>,
+    /// Whether the platform sends an ACE when this leg answers (PSTN and SIP only).
+    sends_ace: bool,
 }
 
-fn new_call(
-    shared: &Arc<Shared>,
-    from: &str,
-    to: &str,
-    to_type: &'static str,
+/// A new call record.
+struct NewCall<'a> {
+    direction: Direction,
+    parent: Option<&'a str>,
+    from: &'a str,
+    to: &'a str,
+    to_type: DestinationType,
+    domain: Domain,
     custom: String,
-) -> (String, mpsc::UnboundedReceiver<Input>) {
+    locale: Option<String>,
+}
+
+fn new_call(shared: &Arc<Shared>, call: NewCall<'_>) -> (String, mpsc::UnboundedReceiver<Input>) {
     let (sender, receiver) = mpsc::unbounded_channel();
     let mut state = shared.lock();
     let id = state.new_call_id();
@@ -75,17 +130,22 @@ fn new_call(
         id.clone(),
         Call {
             id: id.clone(),
-            from: from.to_string(),
-            to: to.to_string(),
-            to_type,
-            domain: "pstn",
-            custom,
+            direction: call.direction,
+            parent: call.parent.map(str::to_string),
+            legs: Vec::new(),
+            from: call.from.to_string(),
+            to: call.to.to_string(),
+            to_type: call.to_type,
+            domain: call.domain.clone(),
+            custom: call.custom,
+            locale: call.locale,
             started: Instant::now(),
             answered: None,
             ended: None,
-            status: "ONGOING",
-            result: "N/A",
-            reason: "N/A",
+            phase: Phase::Ringing,
+            status: CallStatus::Ongoing,
+            result: CallResult::NotApplicable,
+            reason: CallEndReason::NotApplicable,
             cookies: BTreeMap::new(),
             transcript: Vec::new(),
             events: Vec::new(),
@@ -94,26 +154,79 @@ fn new_call(
             input: sender,
         },
     );
+    if let Some(parent) = call.parent.and_then(|p| state.calls.get_mut(p)) {
+        parent.legs.push(id.clone());
+    }
+    drop(state);
+    shared.publish(
+        "call.started",
+        Some(&id),
+        json!({
+            "direction": call.direction,
+            "parent": call.parent,
+            "from": call.from,
+            "to": call.to,
+            "domain": call.domain.as_str(),
+        }),
+    );
+    shared.changed();
     (id, receiver)
 }
 
-/// An inbound call from `from` to one of the account's numbers: ICE first.
-pub(crate) fn start_inbound(shared: &Arc<Shared>, from: &str, to: &str) -> String {
-    let (id, input) = new_call(shared, from, to, "did", String::new());
-    let leg = Leg {
-        shared: Arc::clone(shared),
-        id: id.clone(),
-        inbound: true,
-        options: Options {
+/// An inbound call from `from` to `to`: ICE first. The caller checks `to` is assigned.
+pub(crate) fn start_inbound(shared: &Arc<Shared>, from: &str, to: &str, domain: Domain) -> String {
+    let to_type = if matches!(domain, Domain::Pstn) {
+        DestinationType::Did
+    } else if E164::check(to).is_ok() {
+        DestinationType::Number
+    } else {
+        DestinationType::Username
+    };
+    let (id, input) = new_call(
+        shared,
+        NewCall {
+            direction: Direction::Inbound,
+            parent: None,
+            from,
+            to,
+            to_type,
+            domain,
+            custom: String::new(),
+            locale: None,
+        },
+    );
+    let runner = Runner::new(
+        shared,
+        id.clone(),
+        Options {
             enable_ace: true,
             enable_dice: true,
             ..Options::default()
         },
         input,
-        recording: None,
-    };
-    tokio::spawn(leg.run_inbound());
+        true,
+    );
+    shared.runtime.spawn(runner.run_inbound());
     id
+}
+
+fn invalid_destination(kind: &DestinationType, to: &str) -> Option<ApiError> {
+    // Only number destinations are phone numbers: a username may well be all digits.
+    if !matches!(kind, DestinationType::Number) {
+        return None;
+    }
+    E164::check(to).err().map(|e| {
+        let code = if to.starts_with('+') { 40001 } else { 40005 };
+        ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            code,
+            format!("Invalid destination: {e}"),
+        )
+    })
+}
+
+fn destination_type(kind: types::DestinationType) -> DestinationType {
+    DestinationType::parse(&kind.to_string())
 }
 
 /// A callout: the callee is rung, then the flow the callout asked for runs.
@@ -131,33 +244,43 @@ pub(crate) fn start_callout(
                 .ok_or_else(|| bad("TTS callout information missing: text"))?;
             (
                 c.destination.endpoint,
-                Some(c.destination.type_),
+                Some(destination_type(c.destination.type_)),
                 c.cli.unwrap_or_default(),
                 c.custom.unwrap_or_default(),
                 Options {
                     enable_ace: c.enable_ace.unwrap_or(false),
                     enable_dice: c.enable_dice.unwrap_or(false),
                     tts: Some(text),
+                    locale: c.locale,
                     ..Options::default()
                 },
             )
         }
         types::CalloutRequest::ConferenceCallout {
             conference_callout: c,
-        } => (
-            c.destination.endpoint,
-            Some(c.destination.type_),
-            c.cli.unwrap_or_default(),
-            c.custom.unwrap_or_default(),
-            Options {
-                enable_ace: c.enable_ace.unwrap_or(false),
-                enable_dice: c.enable_dice.unwrap_or(false),
-                conference: Some(c.conference_id),
-                ..Options::default()
-            },
-        ),
+        } => {
+            if let Err(e) = sinch_voice::values::ConferenceId::check(&c.conference_id) {
+                return Err(ApiError::bad_request(format!(
+                    "Invalid parameter `conferenceCallout.conferenceId`: {e}"
+                )));
+            }
+            (
+                c.destination.endpoint,
+                Some(destination_type(c.destination.type_)),
+                c.cli.unwrap_or_default(),
+                c.custom.unwrap_or_default(),
+                Options {
+                    enable_ace: c.enable_ace.unwrap_or(false),
+                    enable_dice: c.enable_dice.unwrap_or(false),
+                    conference: Some(c.conference_id),
+                    greeting: c.greeting,
+                    locale: c.locale,
+                    ..Options::default()
+                },
+            )
+        }
         types::CalloutRequest::CustomCallout { custom_callout: c } => {
-            let kind = c.destination.as_ref().map(|d| d.type_);
+            let kind = c.destination.as_ref().map(|d| destination_type(d.type_));
             let to = c.destination.map(|d| d.endpoint).unwrap_or_default();
             (
                 to,
@@ -175,46 +298,121 @@ pub(crate) fn start_callout(
             )
         }
     };
-    // Only number destinations are phone numbers (a username may well be all digits).
-    if kind == Some(types::DestinationType::Number)
-        && let Err(e) = sinch_voice::E164::check(&to)
+    if let Some(kind) = &kind
+        && let Some(error) = invalid_destination(kind, &to)
     {
-        let code = if to.starts_with('+') { 40001 } else { 40005 };
-        return Err(ApiError::new(
-            axum::http::StatusCode::BAD_REQUEST,
-            code,
-            format!("Invalid destination: {e}"),
-        ));
+        return Err(error);
     }
-    let (id, input) = new_call(shared, &cli, &to, "number", custom);
-    let leg = Leg {
-        shared: Arc::clone(shared),
-        id: id.clone(),
-        inbound: false,
-        options,
-        input,
-        recording: None,
+    let to_type = kind.unwrap_or(DestinationType::Number);
+    let domain = match to_type {
+        DestinationType::Username => Domain::Mxp,
+        DestinationType::Sip => Domain::Sip,
+        _ => Domain::Pstn,
     };
-    tokio::spawn(leg.run_callout());
+    let (id, input) = new_call(
+        shared,
+        NewCall {
+            direction: Direction::Callout,
+            parent: None,
+            from: &cli,
+            to: &to,
+            to_type,
+            domain,
+            custom,
+            locale: options.locale.clone(),
+        },
+    );
+    let runner = Runner::new(shared, id.clone(), options, input, false);
+    shared.runtime.spawn(runner.run_callout());
     Ok(id)
 }
 
-impl Leg {
-    fn record_transcript(&self, line: impl Into<String>) {
-        let mut state = self.shared.lock();
-        if let Some(call) = state.calls.get_mut(&self.id) {
-            call.transcript.push(line.into());
+/// The running side of one call (or one leg).
+struct Runner {
+    shared: Arc<Shared>,
+    id: String,
+    options: Options,
+    input: mpsc::UnboundedReceiver<Input>,
+    recording: Option<String>,
+    /// The party at the far end is connected (an inbound caller; a callout once answered).
+    dialled: bool,
+    /// A second leg: whoever hangs up on its channel is the callee.
+    is_leg: bool,
+    /// Input that arrived while ringing, for later.
+    pending: std::collections::VecDeque<Input>,
+}
+
+type Boxed<'a> = Pin<Box<dyn Future<Output = End> + Send + 'a>>;
+
+impl Runner {
+    fn new(
+        shared: &Arc<Shared>,
+        id: String,
+        options: Options,
+        input: mpsc::UnboundedReceiver<Input>,
+        dialled: bool,
+    ) -> Self {
+        Runner {
+            shared: Arc::clone(shared),
+            id,
+            options,
+            input,
+            recording: None,
+            dialled,
+            is_leg: false,
+            pending: std::collections::VecDeque::new(),
         }
-        drop(state);
+    }
+
+    async fn recv(&mut self) -> Option<Input> {
+        match self.pending.pop_front() {
+            Some(input) => Some(input),
+            None => self.input.recv().await,
+        }
+    }
+
+    fn with_call<T>(&self, f: impl FnOnce(&mut Call) -> T) -> Option<T> {
+        let mut state = self.shared.lock();
+        state.calls.get_mut(&self.id).map(f)
+    }
+
+    fn record_transcript(&self, line: impl Into<String>) {
+        let line = line.into();
+        self.with_call(|call| call.transcript.push(line.clone()));
+        self.shared
+            .publish("transcript", Some(&self.id), json!({ "line": line }));
         self.shared.changed();
+    }
+
+    fn set_phase(&self, phase: Phase) {
+        let changed = self
+            .with_call(|call| {
+                let changed = call.phase != phase && call.phase != Phase::Ended;
+                if changed {
+                    call.phase = phase;
+                }
+                changed
+            })
+            .unwrap_or(false);
+        if changed {
+            self.shared
+                .publish("call.phase", Some(&self.id), json!({ "phase": phase }));
+            self.shared.changed();
+        }
+    }
+
+    fn hangup_reason(&self, party: Party) -> CallEndReason {
+        match (self.is_leg, party) {
+            (true, _) | (false, Party::Callee) => CallEndReason::CalleeHangup,
+            (false, Party::Caller) => CallEndReason::CallerHangup,
+        }
     }
 
     fn base_event(&self, event: &str) -> Value {
         let state = self.shared.lock();
-        let call = state
-            .calls
-            .get(&self.id)
-            .expect("the call exists while its leg runs");
+        let Some(call) = state.calls.get(&self.id) else {
+            return json!({ "event": event, "callid": self.id, "version": 1 });
+        };
         let mut body = json!({
             "event": event,
             "callid": call.id,
@@ -223,6 +421,9 @@ impl Leg {
             "custom": call.custom,
             "applicationKey": self.shared.credentials.key(),
         });
+        if let Some(room) = &call.conference {
+            body["conferenceId"] = json!(room);
+        }
         if !call.cookies.is_empty() {
             body["cookies"] = Value::Array(
                 call.cookies
@@ -234,8 +435,41 @@ impl Leg {
         body
     }
 
-    /// POSTs a signed callback and returns the reply body (None when there was no usable
-    /// answer: an error status, a timeout, a connection failure).
+    fn call_resource_url(&self) -> String {
+        format!("{}/calling/v1/calls/id/{}", self.shared.base_url, self.id)
+    }
+
+    /// POSTs a signed callback to the application (the primary URL, then the fallback on a
+    /// timeout or an error: callbacks.md §1) and returns the reply body (`None` when there was
+    /// no usable answer).
+    async fn callback(&self, body: Value) -> Option<Value> {
+        let (primary, fallback) = {
+            let state = self.shared.lock();
+            (state.primary_url.clone(), state.fallback_url.clone())
+        };
+        let primary = primary?;
+        match self.send(&primary, body.clone()).await {
+            Some(reply) => Some(reply),
+            None => match fallback {
+                Some(fallback) => self.send(&fallback, body).await,
+                None => None,
+            },
+        }
+    }
+
+    /// A callback to a per-call URL or inline SVAML (a custom callout's `ace`/`pie`), or to the
+    /// application when the field is absent.
+    async fn callback_to(&self, field: Option<String>, body: Value) -> Option<Value> {
+        match field {
+            Some(svaml) if svaml.trim_start().starts_with('{') => {
+                serde_json::from_str::<Value>(&svaml).ok()
+            }
+            Some(url) if !url.trim().is_empty() => self.send(&url, body).await,
+            _ => self.callback(body).await,
+        }
+    }
+
+    /// POSTs one signed callback and records it.
     async fn send(&self, url: &str, body: Value) -> Option<Value> {
         let event = body["event"].as_str().unwrap_or("").to_string();
         let bytes = serde_json::to_vec(&body).expect("JSON serialises");
@@ -254,8 +488,9 @@ impl Leg {
                 timestamp: &timestamp,
             },
         );
-        let started = self.started();
-        let outcome = self
+        let at = self.started().elapsed();
+        let sent = Instant::now();
+        let request = self
             .shared
             .http
             .post(url)
@@ -263,38 +498,66 @@ impl Leg {
             .header("x-timestamp", &timestamp)
             .header("authorization", &signature.authorization)
             .body(bytes)
-            .timeout(self.shared.config.callback_timeout)
-            .send()
-            .await;
-        let (status, reply) = match outcome {
-            Ok(response) => {
+            .timeout(self.shared.config.callback_timeout);
+        let (status, reply, error) = match request.send().await {
+            Ok(mut response) => {
                 let status = response.status().as_u16();
-                let text = response.bytes().await.unwrap_or_default();
+                let mut text = Vec::new();
+                let mut error = None;
+                loop {
+                    match response.chunk().await {
+                        Ok(Some(chunk)) => {
+                            if text.len() + chunk.len() > MAX_REPLY_BYTES {
+                                error = Some(format!(
+                                    "the answer is larger than {MAX_REPLY_BYTES} bytes"
+                                ));
+                                break;
+                            }
+                            text.extend_from_slice(&chunk);
+                        }
+                        Ok(None) => break,
+                        Err(e) => {
+                            error = Some(describe(&e));
+                            break;
+                        }
+                    }
+                }
                 let reply = serde_json::from_slice::<Value>(&text).ok();
-                (
-                    status,
-                    if (200..300).contains(&status) {
-                        reply
-                    } else {
-                        None
-                    },
-                )
+                match error {
+                    Some(error) => (status, None, Some(error)),
+                    None if (200..300).contains(&status) => (status, reply, None),
+                    None => (status, reply, Some(format!("answered HTTP {status}"))),
+                }
             }
-            Err(_) => (0, None),
+            Err(e) => (0, None, Some(describe(&e))),
         };
-        let mut state = self.shared.lock();
-        if let Some(call) = state.calls.get_mut(&self.id) {
-            call.events.push(EventRecord {
-                event,
-                body,
-                status,
-                reply: reply.clone(),
-                at: started.elapsed(),
-            });
-        }
-        drop(state);
+        let record = EventRecord {
+            event,
+            url: url.to_string(),
+            body,
+            status,
+            reply: reply.clone(),
+            error: error.clone(),
+            at,
+            took: sent.elapsed(),
+        };
+        self.shared.publish(
+            "callback",
+            Some(&self.id),
+            json!({
+                "event": record.event,
+                "url": record.url,
+                "request": record.body,
+                "status": record.status,
+                "reply": record.reply,
+                "error": record.error,
+                "atMs": at.as_secs_f64() * 1000.0,
+                "tookMs": record.took.as_secs_f64() * 1000.0,
+            }),
+        );
+        self.with_call(|call| call.events.push(record));
         self.shared.changed();
-        if (200..300).contains(&status) {
+        if error.is_none() {
             Some(reply.unwrap_or(Value::Null))
         } else {
             None
@@ -302,23 +565,18 @@ impl Leg {
     }
 
     fn started(&self) -> Instant {
-        self.shared
-            .lock()
-            .calls
-            .get(&self.id)
-            .map(|c| c.started)
-            .unwrap_or_else(Instant::now)
-    }
-
-    fn callback_url(&self) -> Option<String> {
-        self.shared.lock().primary_url.clone()
+        self.with_call(|c| c.started).unwrap_or_else(Instant::now)
     }
 
     fn answered(&self) {
-        let mut state = self.shared.lock();
-        if let Some(call) = state.calls.get_mut(&self.id) {
+        self.with_call(|call| {
             call.answered.get_or_insert_with(Instant::now);
-        }
+        });
+        self.set_phase(Phase::Answered);
+    }
+
+    fn is_answered(&self) -> bool {
+        self.with_call(|c| c.answered.is_some()).unwrap_or(false)
     }
 
     async fn run_inbound(mut self) {
@@ -326,114 +584,188 @@ impl Leg {
         let mut ice = self.base_event("ice");
         {
             let state = self.shared.lock();
-            let call = &state.calls[&self.id];
-            ice["callResourceUrl"] = json!(format!(
-                "{}/calling/v1/calls/id/{}",
-                self.shared.base_url, call.id
-            ));
-            ice["cli"] = json!(call.from.trim_start_matches('+'));
-            ice["to"] = json!({ "type": "did", "endpoint": call.to });
-            ice["domain"] = json!("pstn");
-            ice["originationType"] = json!("PSTN");
-            ice["userRate"] = json!({ "currencyId": "USD", "amount": 0.0 });
-            ice["duration"] = json!(0);
-            ice["rdnis"] = json!("");
+            if let Some(call) = state.calls.get(&self.id) {
+                ice["callResourceUrl"] = json!(self.call_resource_url());
+                ice["cli"] = json!(call.from.trim_start_matches('+'));
+                ice["to"] = json!({ "type": call.to_type.as_str(), "endpoint": call.to });
+                ice["domain"] = json!(call.domain.as_str());
+                ice["originationType"] = json!(call.domain.as_str().to_ascii_uppercase());
+                ice["userRate"] = json!({ "currencyId": "USD", "amount": 0.0 });
+                ice["duration"] = json!(0);
+                ice["rdnis"] = json!("");
+            }
         }
-        let end = match self.callback_url() {
-            Some(url) => match self.send(&url, ice).await {
-                Some(reply) => self.obey(Reply::Ice, reply).await,
-                None => self.ice_failed(),
-            },
+        let end = match self.callback(ice).await {
+            Some(reply) => self.obey(Reply::Ice, reply).await,
             None => self.ice_failed(),
         };
-        self.finish(end).await;
+        let recording = self.recording.take();
+        finish(&self.shared, &self.id, end, true, recording).await;
     }
 
     async fn run_callout(mut self) {
-        let to = self.shared.lock().calls[&self.id].to.clone();
-        let callee = self.shared.callee(&to);
-        if let Some(end) = self.ring(callee).await {
-            self.finish(end).await;
+        if self.options.ice.is_some() {
+            // A custom callout: the ICE comes first; its connect action dials (callbacks.md §9).
+            let end = self.custom_ice().await;
+            let recording = self.recording.take();
+            let dice = self.options.enable_dice;
+            finish(&self.shared, &self.id, end, dice, recording).await;
             return;
         }
+        let end = self.dial_and_flow().await;
+        let recording = self.recording.take();
+        let dice = self.options.enable_dice && self.sends_callbacks();
+        finish(&self.shared, &self.id, end, dice, recording).await;
+    }
+
+    /// ACE and DiCE are never sent for in-app (`username`) destinations (callbacks.md §4, §5).
+    fn sends_callbacks(&self) -> bool {
+        self.with_call(|c| !matches!(c.to_type, DestinationType::Username))
+            .unwrap_or(true)
+    }
+
+    fn callout_intro(&self) {
+        let (to, locale) = self
+            .with_call(|c| (c.to.clone(), c.locale.clone()))
+            .unwrap_or_default();
+        let locale = locale.unwrap_or_else(|| "en-US".into());
+        self.record_transcript(format!("callout to {to} (locale {locale})"));
+    }
+
+    /// Rings the callee of a callout, sends its ACE, then runs the callout's own flow.
+    async fn dial_and_flow(&mut self) -> End {
+        self.callout_intro();
+        let to = self.with_call(|c| c.to.clone()).unwrap_or_default();
+        let callee = self.shared.callee(&to);
+        if let Some(end) = self.ring(callee, None).await {
+            return end;
+        }
         self.answered();
-        let end = if let Some(ice) = self.options.ice.clone() {
-            self.custom_ice(&ice).await
-        } else if self.options.enable_ace {
-            match self.ace(callee).await {
-                Ok(Some(end)) => end,
-                Ok(None) => self.callout_default().await,
-                Err(end) => end,
+        self.dialled = true;
+        if self.options.enable_ace && self.sends_callbacks() {
+            match self.ace(callee, None).await {
+                Ok(Some(end)) | Err(end) => return end,
+                Ok(None) => {}
             }
-        } else {
-            self.callout_default().await
-        };
-        self.finish(end).await;
+        }
+        self.callout_default().await
     }
 
     /// Rings the callee; `Some` when the call ends without an answer.
-    async fn ring(&mut self, callee: Callee) -> Option<End> {
-        match callee {
-            Callee::Answers(delay) | Callee::Machine(delay) => {
-                tokio::time::sleep(delay).await;
-                None
-            }
-            Callee::Busy => Some(End::new("BUSY", "N/A")),
-            Callee::NoAnswer => {
-                tokio::time::sleep(self.shared.config.dial_timeout).await;
-                Some(End::new("NOANSWER", "TIMEOUT"))
+    async fn ring(&mut self, callee: Callee, dial_timeout: Option<Duration>) -> Option<End> {
+        self.set_phase(Phase::Ringing);
+        let limit = dial_timeout.unwrap_or(self.shared.config.dial_timeout);
+        let no_answer = End::new(CallResult::NoAnswer, CallEndReason::Timeout);
+        let (delay, outcome) = match callee {
+            Callee::Answers(delay) | Callee::Machine(delay) if delay <= limit => (delay, None),
+            Callee::Answers(_) | Callee::Machine(_) | Callee::NoAnswer => (limit, Some(no_answer)),
+            Callee::Busy => return Some(End::new(CallResult::Busy, CallEndReason::NotApplicable)),
+        };
+        let sleep = tokio::time::sleep(delay);
+        tokio::pin!(sleep);
+        loop {
+            tokio::select! {
+                _ = &mut sleep => return outcome,
+                input = self.recv() => match input {
+                    None | Some(Input::HangUp(Party::Caller)) | Some(Input::Kick) => {
+                        return Some(End::new(CallResult::NoAnswer, CallEndReason::Cancel));
+                    }
+                    Some(Input::HangUp(Party::Callee)) => {
+                        return Some(End::new(CallResult::NoAnswer, CallEndReason::CalleeHangup));
+                    }
+                    // A PATCH waits for the answer; keys and speech reach nobody yet.
+                    Some(update @ Input::Update(_)) => self.pending.push_back(update),
+                    Some(other) => self.ignored(other),
+                },
             }
         }
     }
 
-    /// The ACE of an answered callout; `Ok(None)` means carry on with the callout's own flow.
-    async fn ace(&mut self, callee: Callee) -> Result<Option<End>, End> {
-        let mut ace = self.base_event("ace");
-        if let Callee::Machine(_) = callee {
-            ace["amd"] = json!({ "status": "machine", "reason": "longgreeting", "duration": 4 });
+    fn ignored(&self, input: Input) {
+        match input {
+            Input::Keys(keys) => self.record_transcript(format!("keys ignored: {keys}")),
+            Input::Speech(text) => self.record_transcript(format!("speech ignored: {text}")),
+            _ => {}
         }
-        let inline = self
-            .options
-            .ace
-            .clone()
-            .filter(|a| a.trim_start().starts_with('{'));
-        let reply = match inline {
-            Some(svaml) => serde_json::from_str::<Value>(&svaml).ok(),
-            None => {
-                let url = self.options.ace.clone().or_else(|| self.callback_url());
-                match url {
-                    Some(url) => self.send(&url, ace).await,
-                    None => None,
-                }
+    }
+
+    /// The AMD verdict for a callee (svaml.md §6.4; callbacks.md §7.4).
+    fn verdict(callee: Callee) -> Value {
+        match callee {
+            Callee::Machine(_) => {
+                json!({ "status": "machine", "reason": "longgreeting", "duration": 4 })
             }
-        };
-        match reply {
+            // (reading) A person: the spec's reason list has only `n/a` for this.
+            _ => json!({ "status": "human", "reason": "n/a", "duration": 2 }),
+        }
+    }
+
+    /// The ACE of an answered call; `Ok(None)` means carry on with the call's own flow.
+    async fn ace(&mut self, callee: Callee, amd: Option<&Amd>) -> Result<Option<End>, End> {
+        let mut ace = self.base_event("ace");
+        let enabled = amd.is_some_and(|a| a.enabled == Some(true));
+        let asynchronous = enabled && amd.is_some_and(|a| a.asynchronous == Some(true));
+        if enabled && !asynchronous {
+            ace["amd"] = Self::verdict(callee);
+        }
+        let reply = self.callback_to(self.options.ace.clone(), ace).await;
+        let outcome = match reply {
             // No answer to an ACE: the call is connected as if `continue` (callbacks.md §1).
             None | Some(Value::Null) => Ok(None),
             Some(reply) => {
-                let is_continue = reply["action"]["name"]
-                    .as_str()
-                    .is_some_and(|n| n.eq_ignore_ascii_case("continue"));
-                if is_continue {
-                    self.apply_instructions(Reply::Ace, &reply).await;
-                    Ok(None)
-                } else {
-                    Ok(Some(self.obey(Reply::Ace, reply).await))
+                let bytes = serde_json::to_vec(&reply).unwrap_or_default();
+                match parse_reply(Reply::Ace, &bytes) {
+                    Ok(steps) if matches!(steps.action, Some(Action::Continue(_))) => {
+                        self.instructions(&steps.instructions).await;
+                        Ok(None)
+                    }
+                    _ => Ok(Some(self.obey(Reply::Ace, reply).await)),
                 }
             }
+        };
+        if asynchronous && matches!(outcome, Ok(None)) {
+            // The verdict comes later as Notify events; machines also get the beep.
+            let mut notify = self.base_event("notify");
+            notify["type"] = json!("amd");
+            notify["amd"] = Self::verdict(callee);
+            let _ = self.callback(notify).await;
+            if let Callee::Machine(_) = callee {
+                let mut beep = self.base_event("notify");
+                beep["type"] = json!("amd_beep");
+                beep["amd"] = json!({ "status": "machine", "reason": "beep", "duration": 5 });
+                let _ = self.callback(beep).await;
+            }
         }
+        outcome
     }
 
-    async fn custom_ice(&mut self, ice: &str) -> End {
-        let reply = if ice.trim_start().starts_with('{') {
-            serde_json::from_str::<Value>(ice).ok()
+    /// A custom callout's ICE: inline SVAML, or POSTed to its `ice` URL.
+    async fn custom_ice(&mut self) -> End {
+        let ice_field = self.options.ice.clone().unwrap_or_default();
+        let reply = if ice_field.trim_start().starts_with('{') {
+            serde_json::from_str::<Value>(&ice_field).ok()
         } else {
-            let body = self.base_event("ice");
-            self.send(ice, body).await
+            let mut body = self.base_event("ice");
+            {
+                let state = self.shared.lock();
+                if let Some(call) = state.calls.get(&self.id) {
+                    body["callResourceUrl"] = json!(self.call_resource_url());
+                    body["cli"] = json!(call.from);
+                    body["to"] = json!({ "type": call.to_type.as_str(), "endpoint": call.to });
+                    body["domain"] = json!(call.domain.as_str());
+                    // (reading) A callout's first leg is placed by the platform on the phone
+                    // network: the spec does not say, PSTN is the plain choice.
+                    body["originationType"] = json!("PSTN");
+                    body["userRate"] = json!({ "currencyId": "USD", "amount": 0.0 });
+                    body["duration"] = json!(0);
+                    body["rdnis"] = json!("");
+                }
+            }
+            self.callback_to(Some(ice_field), body).await
         };
         match reply {
-            Some(reply) => self.obey(Reply::Ice, reply).await,
-            None => self.ice_failed(),
+            Some(reply) if !reply.is_null() => self.obey(Reply::Ice, reply).await,
+            _ => self.ice_failed(),
         }
     }
 
@@ -441,202 +773,451 @@ impl Leg {
     /// (callbacks.md §1).
     fn ice_failed(&self) -> End {
         self.record_transcript("error prompt: the call cannot be completed");
-        End::new("FAILED", "CALLBACKERROR")
+        End::new(CallResult::Failed, CallEndReason::CallbackError)
     }
 
     /// What a TTS or conference callout does once answered (and the ACE said continue).
     async fn callout_default(&mut self) -> End {
+        let locale = self
+            .options
+            .locale
+            .clone()
+            .unwrap_or_else(|| "en-US".into());
         if let Some(text) = self.options.tts.clone() {
-            self.record_transcript(format!("say: {text}"));
-            return End::new("ANSWERED", "MANAGERHANGUP");
+            self.record_transcript(format!("say ({locale}): {text}"));
+            return End::answered(CallEndReason::ManagerHangup);
         }
         if let Some(conference) = self.options.conference.clone() {
+            if let Some(greeting) = self.options.greeting.clone() {
+                self.record_transcript(format!("say ({locale}): {greeting}"));
+            }
             return self.in_conference(&conference).await;
         }
         self.wait_until_over().await
     }
 
     /// Validates a reply for its context, runs its instructions, then its action.
-    async fn obey(&mut self, context: Reply, reply: Value) -> End {
-        let bytes = serde_json::to_vec(&reply).unwrap_or_default();
-        let valid = match context {
-            Reply::Ice => sinch_voice::svaml::IceResponse::parse(&bytes).map(|_| ()),
-            Reply::Ace => sinch_voice::svaml::AceResponse::parse(&bytes).map(|_| ()),
-            Reply::Pie => sinch_voice::svaml::PieResponse::parse(&bytes).map(|_| ()),
-        };
-        if let Err(error) = valid {
-            self.record_transcript("error prompt: the call cannot be completed");
-            if let Some(url) = self.callback_url() {
-                let mut notify = self.base_event("notify");
-                notify["type"] = json!("callingerror");
-                notify["errorCode"] = json!(40001);
-                notify["errorMsg"] = json!(format!("Illegal SVAML: {error}"));
-                let _ = self.send(&url, notify).await;
-            }
-            return End {
-                result: "FAILED",
-                reason: "CALLBACKERROR",
-                call_reason: "INVALIDSVAMLACTION",
+    fn obey(&mut self, context: Reply, reply: Value) -> Boxed<'_> {
+        Box::pin(async move {
+            let bytes = serde_json::to_vec(&reply).unwrap_or_default();
+            let steps = match parse_reply(context, &bytes) {
+                Ok(steps) => steps,
+                Err(error) => return self.illegal_svaml(error).await,
             };
+            self.instructions(&steps.instructions).await;
+            match steps.action {
+                None => self.wait_until_over().await,
+                Some(action) => self.act(action).await,
+            }
+        })
+    }
+
+    async fn illegal_svaml(&mut self, error: SvamlError) -> End {
+        self.record_transcript("error prompt: the call cannot be completed");
+        let mut notify = self.base_event("notify");
+        notify["type"] = json!("callingerror");
+        notify["errorCode"] = json!(40001);
+        notify["errorMsg"] = json!(format!("Illegal SVAML: {error}"));
+        let _ = self.callback(notify).await;
+        End {
+            result: CallResult::Failed,
+            reason: CallEndReason::CallbackError,
+            call_reason: CallEndReason::InvalidSvamlAction,
         }
-        self.apply_instructions(context, &reply).await;
-        let action = reply["action"].clone();
-        let name = action["name"].as_str().unwrap_or("").to_ascii_lowercase();
-        match name.as_str() {
-            "hangup" => End::new("ANSWERED", "MANAGERHANGUP"),
-            "continue" => self.callout_default().await,
-            "connectconf" => {
-                let room = action["conferenceId"].as_str().unwrap_or("").to_string();
-                self.in_conference(&room).await
+    }
+
+    async fn act(&mut self, action: Action<'static>) -> End {
+        match action {
+            Action::Hangup(_) => End::answered(CallEndReason::ManagerHangup),
+            Action::Continue(_) => self.callout_default().await,
+            Action::ConnectConf(c) => self.in_conference(&c.conference_id).await,
+            Action::ConnectPstn(c) => {
+                let number = c
+                    .number
+                    .map(|n| n.into_owned())
+                    .or_else(|| self.with_call(|call| call.to.clone()))
+                    .unwrap_or_default();
+                self.connect(Target {
+                    kind: DestinationType::Number,
+                    domain: Domain::Pstn,
+                    endpoint: number,
+                    cli: c.cli.map(|c| c.into_owned()),
+                    suppress_callbacks: c.suppress_callbacks.unwrap_or(false),
+                    dial_timeout: c.dial_timeout.map(Duration::from_secs),
+                    max_duration: c.max_duration.map(Duration::from_secs),
+                    amd: c.amd,
+                    sends_ace: true,
+                })
+                .await
             }
-            "connectpstn" | "connectsip" | "connectmxp" | "connectstream" => {
-                let target = action["number"]
-                    .as_str()
-                    .or_else(|| action["destination"]["endpoint"].as_str())
-                    .unwrap_or("the dialled number")
-                    .to_string();
-                let callee = self.shared.callee(&target);
-                if let Some(end) = self.ring(callee).await {
-                    return end;
-                }
-                self.record_transcript(format!("connected to {target}"));
-                // The new leg's ACE, unless the action suppressed callbacks (callbacks.md §4).
-                let suppressed = action["suppressCallbacks"].as_bool().unwrap_or(false);
-                if !suppressed && name != "connectmxp" {
-                    match Box::pin(self.ace(callee)).await {
-                        Ok(Some(end)) | Err(end) => return end,
-                        Ok(None) => {}
-                    }
-                }
-                self.wait_until_over().await
+            Action::ConnectSip(c) => {
+                self.connect(Target {
+                    kind: DestinationType::Sip,
+                    domain: Domain::Sip,
+                    endpoint: c.destination.endpoint.into_owned(),
+                    cli: c.cli.map(|c| c.into_owned()),
+                    suppress_callbacks: c.suppress_callbacks.unwrap_or(false),
+                    dial_timeout: None,
+                    max_duration: c.max_duration.map(Duration::from_secs),
+                    amd: None,
+                    sends_ace: true,
+                })
+                .await
             }
-            "runmenu" => self.run_menu(&action).await,
-            "park" => {
-                if let Some(p) = action["introPrompt"].as_str() {
-                    self.record_transcript(format!("play: {p}"));
-                }
-                if let Some(p) = action["holdPrompt"].as_str() {
-                    self.record_transcript(format!("hold: {p}"));
-                }
-                self.wait_until_over().await
+            Action::ConnectMxp(c) => {
+                let endpoint = c
+                    .destination
+                    .map(|d| d.endpoint.into_owned())
+                    .or_else(|| self.with_call(|call| call.to.clone()))
+                    .unwrap_or_default();
+                self.connect(Target {
+                    kind: DestinationType::Username,
+                    domain: Domain::Mxp,
+                    endpoint,
+                    cli: None,
+                    suppress_callbacks: false,
+                    dial_timeout: None,
+                    max_duration: None,
+                    amd: None,
+                    sends_ace: false,
+                })
+                .await
             }
+            Action::ConnectStream(c) => {
+                self.connect(Target {
+                    kind: DestinationType::Websocket,
+                    domain: Domain::Unknown("websocket".into()),
+                    endpoint: c.destination.endpoint.into_owned(),
+                    cli: None,
+                    suppress_callbacks: false,
+                    dial_timeout: None,
+                    max_duration: c.max_duration.map(Duration::from_secs),
+                    amd: None,
+                    sends_ace: false,
+                })
+                .await
+            }
+            Action::RunMenu(menu) => self.run_menu(menu).await,
+            Action::Park(park) => self.park(park).await,
             _ => self.wait_until_over().await,
         }
     }
 
-    async fn apply_instructions(&mut self, _context: Reply, reply: &Value) {
-        let Some(instructions) = reply["instructions"].as_array() else {
-            return;
-        };
+    async fn instructions(&mut self, instructions: &[Instruction<'static>]) {
         for instruction in instructions {
-            let name = instruction["name"]
-                .as_str()
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            match name.as_str() {
-                "say" => self.record_transcript(format!(
-                    "say: {}",
-                    instruction["text"].as_str().unwrap_or("")
-                )),
-                "playfiles" => {
-                    for id in instruction["ids"].as_array().into_iter().flatten() {
-                        self.record_transcript(format!("play: {}", id.as_str().unwrap_or("")));
+            match instruction {
+                Instruction::Say(say) => match &say.locale {
+                    Some(locale) => self.record_transcript(format!("say ({locale}): {}", say.text)),
+                    None => self.record_transcript(format!("say: {}", say.text)),
+                },
+                Instruction::PlayFiles(play) => {
+                    for id in &play.ids {
+                        self.record_transcript(format!("play: {id}"));
                     }
                 }
-                "senddtmf" => self.record_transcript(format!(
-                    "dtmf: {}",
-                    instruction["value"].as_str().unwrap_or("")
-                )),
-                "setcookie" => {
-                    let key = instruction["key"].as_str().unwrap_or("").to_string();
-                    let value = instruction["value"].as_str().unwrap_or("").to_string();
-                    let mut state = self.shared.lock();
-                    if let Some(call) = state.calls.get_mut(&self.id) {
-                        call.cookies.insert(key, value);
-                    }
+                Instruction::SendDtmf(dtmf) => {
+                    self.record_transcript(format!("dtmf: {}", dtmf.value));
                 }
-                "answer" => self.answered(),
-                "startrecording" => {
-                    let destination = instruction["options"]["destinationUrl"]
-                        .as_str()
+                Instruction::SetCookie(cookie) => {
+                    let (key, value) = (cookie.key.to_string(), cookie.value.to_string());
+                    self.with_call(|call| call.cookies.insert(key, value));
+                }
+                Instruction::Answer(_) => self.answered(),
+                Instruction::StartRecording(start) => {
+                    let destination = start
+                        .options
+                        .as_ref()
+                        .and_then(|o| o.destination_url.as_deref())
                         .unwrap_or("s3://emulator/")
                         .to_string();
                     self.recording = Some(format!("{destination}{}.mp3", self.id));
                     self.record_transcript("recording started");
                 }
-                "stoprecording" => self.record_transcript("recording stopped"),
+                Instruction::StopRecording(_) => self.record_transcript("recording stopped"),
                 _ => {}
             }
         }
     }
 
-    /// A runMenu: plays prompts, reads scripted keys, sends the PIE and obeys its reply.
-    async fn run_menu(&mut self, action: &Value) -> End {
-        let menus: Vec<Value> = action["menus"].as_array().cloned().unwrap_or_default();
-        let find = |id: &str| menus.iter().find(|m| m["id"].as_str() == Some(id)).cloned();
-        let mut current =
-            find(action["mainMenu"].as_str().unwrap_or("main")).or_else(|| find("main"));
-        let timeout = self.shared.config.menu_timeout;
-        while let Some(menu) = current.take() {
-            let menu_id = menu["id"].as_str().unwrap_or("main").to_string();
-            if let Some(prompt) = menu["mainPrompt"].as_str() {
-                self.record_transcript(format!("play: {prompt}"));
+    /// A connect action. On a custom callout not yet dialled it places the call itself;
+    /// otherwise it makes a second leg with its own id, state and DiCE.
+    async fn connect(&mut self, target: Target) -> End {
+        if !self.dialled {
+            return self.dial_in_place(target).await;
+        }
+        self.bridge(target).await
+    }
+
+    /// A custom callout's ICE said connect: this call rings the target (callbacks.md §9).
+    async fn dial_in_place(&mut self, target: Target) -> End {
+        self.with_call(|call| {
+            call.to = target.endpoint.clone();
+            call.to_type = target.kind.clone();
+            call.domain = target.domain.clone();
+        });
+        self.callout_intro();
+        let callee = self.shared.callee(&target.endpoint);
+        if let Some(end) = self.ring(callee, target.dial_timeout).await {
+            return end;
+        }
+        self.answered();
+        self.dialled = true;
+        self.record_transcript(format!("connected to {}", target.endpoint));
+        if target.sends_ace && !target.suppress_callbacks {
+            match self.ace(callee, target.amd.as_ref()).await {
+                Ok(Some(end)) | Err(end) => return end,
+                Ok(None) => {}
             }
-            let max_digits = menu["maxDigits"].as_u64().unwrap_or(1).max(1) as usize;
-            let (kind, value) = match tokio::time::timeout(timeout, self.input.recv()).await {
-                Err(_) => ("timeout", String::new()),
-                Ok(None) | Ok(Some(Input::HangUp)) => return End::new("ANSWERED", "CALLERHANGUP"),
-                Ok(Some(Input::Kick)) => return End::new("ANSWERED", "MANAGERHANGUP"),
-                Ok(Some(Input::Update(update))) => return self.apply_update(update).await,
-                Ok(Some(Input::Keys(keys))) => {
-                    let keys = keys.trim_end_matches('#').to_string();
-                    let single = keys
-                        .chars()
-                        .next()
-                        .map(|c| c.to_string())
-                        .unwrap_or_default();
-                    let option = menu["options"].as_array().into_iter().flatten().find(|o| {
-                        o["dtmf"].as_str() == Some(single.as_str())
-                            || o["dtmf"].as_u64().map(|n| n.to_string()) == Some(single.clone())
-                    });
-                    match option.and_then(|o| o["action"].as_str()).map(str::trim) {
-                        Some(a) if a.starts_with("menu(") => {
-                            let target = a.trim_start_matches("menu(").trim_end_matches(')');
-                            current = find(target);
-                            continue;
-                        }
-                        Some(a) if a.starts_with("return(") => (
-                            "return",
-                            a.trim_start_matches("return(")
-                                .trim_end_matches(')')
-                                .to_string(),
-                        ),
-                        _ if max_digits > 1 || keys.len() > 1 => ("sequence", keys),
-                        _ => ("invalidinput", keys),
-                    }
+        }
+        self.wait_until_over_for(target.max_duration).await
+    }
+
+    /// A second leg to `target`, run while this call's own party is watched.
+    async fn bridge(&mut self, target: Target) -> End {
+        let from = target
+            .cli
+            .clone()
+            .or_else(|| self.with_call(|c| c.from.clone()))
+            .unwrap_or_default();
+        let custom = self.with_call(|c| c.custom.clone()).unwrap_or_default();
+        let (leg_id, leg_input) = new_call(
+            &self.shared,
+            NewCall {
+                direction: Direction::Leg,
+                parent: Some(&self.id),
+                from: &from,
+                to: &target.endpoint,
+                to_type: target.kind.clone(),
+                domain: target.domain.clone(),
+                custom,
+                locale: None,
+            },
+        );
+        self.record_transcript(format!("connecting to {} (leg {leg_id})", target.endpoint));
+        let mut leg = Runner::new(
+            &self.shared,
+            leg_id.clone(),
+            Options::default(),
+            leg_input,
+            false,
+        );
+        leg.is_leg = true;
+        let send_dice = !target.suppress_callbacks;
+        let leg_target = target.clone();
+        let leg_run = async move {
+            let end = leg.run_leg(leg_target).await;
+            (end, leg.recording.take())
+        };
+        tokio::pin!(leg_run);
+        let leg_answered = |shared: &Shared| {
+            shared
+                .lock()
+                .calls
+                .get(&leg_id)
+                .is_some_and(|c| c.answered.is_some())
+        };
+        loop {
+            tokio::select! {
+                (end, recording) = &mut leg_run => {
+                    // The caller's result is the leg's until the leg answered.
+                    let answered = self.is_answered() && leg_answered(&self.shared);
+                    finish(&self.shared, &leg_id, end.clone(), send_dice, recording).await;
+                    return if answered {
+                        End::new(CallResult::Answered, end.reason)
+                    } else {
+                        end
+                    };
                 }
+                input = self.recv() => match input {
+                    None | Some(Input::HangUp(Party::Caller)) => {
+                        let leg_end = if leg_answered(&self.shared) {
+                            End::answered(CallEndReason::CallerHangup)
+                        } else {
+                            End::new(CallResult::NoAnswer, CallEndReason::Cancel)
+                        };
+                        finish(&self.shared, &leg_id, leg_end, send_dice, None).await;
+                        return End::answered(CallEndReason::CallerHangup);
+                    }
+                    Some(Input::HangUp(Party::Callee)) => {
+                        let sender = self.shared.lock().calls.get(&leg_id).map(|c| c.input.clone());
+                        if let Some(sender) = sender {
+                            let _ = sender.send(Input::HangUp(Party::Callee));
+                        }
+                    }
+                    Some(Input::Kick) => {
+                        finish(&self.shared, &leg_id, End::answered(CallEndReason::ManagerHangup), send_dice, None).await;
+                        return End::answered(CallEndReason::ManagerHangup);
+                    }
+                    Some(Input::Update(update)) => {
+                        self.instructions(update.instructions()).await;
+                        if matches!(update.action(), Some(Action::Hangup(_))) {
+                            finish(&self.shared, &leg_id, End::answered(CallEndReason::ManagerHangup), send_dice, None).await;
+                            return End::answered(CallEndReason::ManagerHangup);
+                        }
+                    }
+                    Some(other) => self.ignored(other),
+                },
+            }
+        }
+    }
+
+    /// The second leg's own life: ring, answer, AMD, ACE, then connected until someone hangs up.
+    async fn run_leg(&mut self, target: Target) -> End {
+        let callee = self.shared.callee(&target.endpoint);
+        if let Some(end) = self.ring(callee, target.dial_timeout).await {
+            return end;
+        }
+        self.answered();
+        self.dialled = true;
+        let parent = self.with_call(|c| c.parent.clone()).flatten();
+        if let Some(parent) = &parent {
+            set_phase_of(&self.shared, parent, Phase::Connected);
+        }
+        self.set_phase(Phase::Connected);
+        if target.sends_ace && !target.suppress_callbacks {
+            match self.ace(callee, target.amd.as_ref()).await {
+                Ok(Some(end)) | Err(end) => return end,
+                Ok(None) => {}
+            }
+        }
+        self.set_phase(Phase::Connected);
+        self.wait_until_over_for(target.max_duration).await
+    }
+
+    /// A runMenu: plays prompts, collects keys or speech, sends the PIE and obeys its reply
+    /// (svaml.md §3.8, §6.1, §6.2).
+    async fn run_menu(&mut self, run: RunMenu<'static>) -> End {
+        let locale = run.locale.as_deref().map(str::to_string);
+        let voice = run.enable_voice.unwrap_or(false);
+        let find = |id: &str| run.menus.iter().find(|m| m.id == id).cloned();
+        let first = run.main_menu.as_deref().unwrap_or("main");
+        let mut current = find(first).or_else(|| find("main"));
+        self.set_phase(Phase::InMenu);
+        'menus: while let Some(menu) = current.take() {
+            let timeout = menu
+                .timeout_mills
+                .map(Duration::from_millis)
+                .unwrap_or(self.shared.config.menu_timeout);
+            let repeats = menu.repeats.unwrap_or(0);
+            let max_digits = menu.max_digits.unwrap_or(1).max(1) as usize;
+            self.prompt(menu.main_prompt.as_deref(), &locale);
+            let mut attempt = 0;
+            let (kind, value, method) = loop {
+                let collected = match self.collect(timeout, max_digits, voice).await {
+                    Collected::Over(end) => return end,
+                    Collected::Input(digits, method) => Some((digits, method)),
+                    Collected::Timeout => None,
+                };
+                let retry = attempt < repeats;
+                match collected {
+                    None if retry => {}
+                    None => break ("timeout", String::new(), "dtmf"),
+                    Some((digits, method)) => match option_for(&menu, &digits) {
+                        Some(OptionAction::Menu(id)) => {
+                            current = find(id.as_ref());
+                            continue 'menus;
+                        }
+                        Some(OptionAction::Return(value)) => {
+                            break ("return", value.into_owned(), method);
+                        }
+                        None if max_digits > 1 && !digits.is_empty() => {
+                            break ("sequence", digits, method);
+                        }
+                        None if retry => {}
+                        None => break ("invalidinput", digits, method),
+                    },
+                }
+                attempt += 1;
+                let repeat = menu
+                    .repeat_prompt
+                    .as_deref()
+                    .or(menu.main_prompt.as_deref());
+                self.prompt(repeat, &locale);
             };
             let mut pie = self.base_event("pie");
-            pie["menuResult"] =
-                json!({ "menuId": menu_id, "type": kind, "value": value, "inputMethod": "dtmf" });
-            let reply = match self
-                .options
-                .pie
-                .clone()
-                .filter(|p| p.trim_start().starts_with('{'))
-            {
-                Some(svaml) => serde_json::from_str::<Value>(&svaml).ok(),
-                None => match self.options.pie.clone().or_else(|| self.callback_url()) {
-                    Some(url) => self.send(&url, pie).await,
-                    None => None,
-                },
-            };
+            pie["menuResult"] = json!({
+                "menuId": menu.id,
+                "type": kind,
+                "value": value,
+                "inputMethod": method,
+            });
+            let reply = self.callback_to(self.options.pie.clone(), pie).await;
             return match reply {
-                Some(reply) if !reply.is_null() => Box::pin(self.obey(Reply::Pie, reply)).await,
-                _ => End::new("FAILED", "CALLBACKERROR"),
+                Some(reply) if !reply.is_null() => self.obey(Reply::Pie, reply).await,
+                _ => End::new(CallResult::Failed, CallEndReason::CallbackError),
             };
         }
-        End::new("ANSWERED", "MANAGERHANGUP")
+        End::answered(CallEndReason::ManagerHangup)
+    }
+
+    fn prompt(&self, prompt: Option<&str>, locale: &Option<String>) {
+        if let Some(prompt) = prompt {
+            match locale {
+                Some(locale) => self.record_transcript(format!("play ({locale}): {prompt}")),
+                None => self.record_transcript(format!("play: {prompt}")),
+            }
+        }
+    }
+
+    /// Collects one input of a menu: up to `max_digits` keys, ended by `#`, the maximum, or
+    /// `timeout` of silence between keys; or one utterance when voice is on.
+    async fn collect(&mut self, timeout: Duration, max_digits: usize, voice: bool) -> Collected {
+        let mut digits = String::new();
+        let mut deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let input = match tokio::time::timeout_at(deadline, self.recv()).await {
+                Err(_) if digits.is_empty() => return Collected::Timeout,
+                Err(_) => return Collected::Input(digits, "dtmf"),
+                Ok(input) => input,
+            };
+            match input {
+                None => return Collected::Over(End::answered(CallEndReason::CallerHangup)),
+                Some(Input::HangUp(party)) => {
+                    return Collected::Over(End::answered(self.hangup_reason(party)));
+                }
+                Some(Input::Kick) => {
+                    return Collected::Over(End::answered(CallEndReason::ManagerHangup));
+                }
+                Some(Input::Update(update)) => {
+                    return Collected::Over(self.apply_update(*update).await);
+                }
+                Some(Input::Speech(text)) if voice && digits.is_empty() => {
+                    self.record_transcript(format!("heard: {text}"));
+                    return Collected::Input(spoken(&text), "voice");
+                }
+                Some(Input::Speech(text)) => {
+                    self.record_transcript(format!("speech ignored: {text}"));
+                }
+                Some(Input::Keys(keys)) => {
+                    self.record_transcript(format!("keys: {keys}"));
+                    let mut done = false;
+                    for key in keys.chars() {
+                        if key == '#' {
+                            done = true;
+                        } else if !done && (key.is_ascii_digit() || key == '*') {
+                            digits.push(key);
+                            done = digits.len() >= max_digits;
+                        }
+                    }
+                    if done {
+                        return Collected::Input(digits, "dtmf");
+                    }
+                    deadline = tokio::time::Instant::now() + timeout;
+                }
+            }
+        }
+    }
+
+    async fn park(&mut self, park: Park<'static>) -> End {
+        self.set_phase(Phase::Parked);
+        if let Some(p) = &park.intro_prompt {
+            self.record_transcript(format!("play: {p}"));
+        }
+        if let Some(p) = &park.hold_prompt {
+            self.record_transcript(format!("hold: {p}"));
+        }
+        self.wait_until_over_for(park.max_duration.map(Duration::from_secs))
+            .await
     }
 
     async fn in_conference(&mut self, room: &str) -> End {
@@ -662,106 +1243,198 @@ impl Leg {
                 call.conference = Some(room.to_string());
             }
         }
+        self.set_phase(Phase::InConference);
         self.record_transcript(format!("joined conference {room}"));
         self.wait_until_over().await
     }
 
-    /// Waits for the caller to hang up, a kick, or a PATCH that ends the call.
     async fn wait_until_over(&mut self) -> End {
+        self.wait_until_over_for(None).await
+    }
+
+    /// Waits for a hang-up, a kick, or a PATCH that ends the call; or `limit` (TIMEOUT).
+    async fn wait_until_over_for(&mut self, limit: Option<Duration>) -> End {
+        let deadline = limit.map(|l| tokio::time::Instant::now() + l);
         loop {
-            match self.input.recv().await {
-                None | Some(Input::HangUp) => return End::new("ANSWERED", "CALLERHANGUP"),
-                Some(Input::Kick) => return End::new("ANSWERED", "MANAGERHANGUP"),
-                Some(Input::Keys(keys)) => self.record_transcript(format!("keys ignored: {keys}")),
-                Some(Input::Update(update)) => return Box::pin(self.apply_update(update)).await,
+            let next = match deadline {
+                Some(deadline) => match tokio::time::timeout_at(deadline, self.recv()).await {
+                    Ok(next) => next,
+                    Err(_) => return End::answered(CallEndReason::Timeout),
+                },
+                None => self.recv().await,
+            };
+            match next {
+                None => return End::answered(CallEndReason::CallerHangup),
+                Some(Input::HangUp(party)) => return End::answered(self.hangup_reason(party)),
+                Some(Input::Kick) => return End::answered(CallEndReason::ManagerHangup),
+                Some(Input::Update(update)) => return Box::pin(self.apply_update(*update)).await,
+                Some(other) => self.ignored(other),
             }
         }
     }
 
     /// A PATCH of the call: instructions, then hangup, continue or park.
-    async fn apply_update(&mut self, update: Value) -> End {
-        self.apply_instructions(Reply::Ice, &update).await;
-        let name = update["action"]["name"]
-            .as_str()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        match name.as_str() {
-            "hangup" => End::new("ANSWERED", "MANAGERHANGUP"),
-            "park" => {
-                if let Some(p) = update["action"]["holdPrompt"].as_str() {
-                    self.record_transcript(format!("hold: {p}"));
-                }
-                self.wait_until_over().await
-            }
+    async fn apply_update(&mut self, update: sinch_voice::svaml::CallUpdate<'static>) -> End {
+        self.instructions(update.instructions()).await;
+        match update.action().cloned() {
+            Some(Action::Hangup(_)) => End::answered(CallEndReason::ManagerHangup),
+            Some(Action::Park(park)) => self.park(park).await,
             _ => self.wait_until_over().await,
         }
     }
+}
 
-    async fn finish(self, end: End) {
-        let (duration, send_dice, to) = {
-            let mut state = self.shared.lock();
-            let room = state.calls.get(&self.id).and_then(|c| c.conference.clone());
-            if let Some(room) = room
-                && let Some(members) = state.conferences.get_mut(&room)
-            {
-                members.retain(|m| m.call_id != self.id);
-                if members.is_empty() {
-                    state.conferences.remove(&room);
-                }
+/// The option a collected input selects (the whole input against each option's key).
+fn option_for(menu: &Menu<'static>, digits: &str) -> Option<OptionAction<'static>> {
+    menu.options
+        .iter()
+        .find(|o| o.dtmf == digits)
+        .map(|o| o.action.clone())
+}
+
+/// Spoken digits as keys ("one two" is `12`); other speech as said, lower case.
+fn spoken(text: &str) -> String {
+    const WORDS: [&str; 10] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    ];
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .collect();
+    let digits: Option<String> = words
+        .iter()
+        .map(|w| {
+            if !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()) {
+                Some(w.clone())
+            } else {
+                WORDS
+                    .iter()
+                    .position(|d| d == w)
+                    .map(|position| position.to_string())
             }
-            let Some(call) = state.calls.get_mut(&self.id) else {
-                return;
-            };
-            let now = Instant::now();
-            call.ended = Some(now);
-            call.status = "FINAL";
-            call.result = end.result;
-            call.reason = end.call_reason;
-            let duration = call
-                .answered
-                .map(|a| now.duration_since(a).as_secs())
-                .unwrap_or(0);
-            (
-                duration,
-                self.inbound || self.options.enable_dice,
-                (call.to.clone(), call.to_type),
-            )
-        };
-        self.shared.changed();
-        let Some(url) = self.callback_url() else {
-            self.mark_done();
-            return;
-        };
-        if let Some(file) = self.recording.clone() {
-            let mut finished = self.base_event("notify");
-            finished["type"] = json!("recording_finished");
-            let _ = self.send(&url, finished).await;
-            let mut available = self.base_event("notify");
-            available["type"] = json!("recording_available");
-            available["destination"] = json!(file);
-            let _ = self.send(&url, available).await;
-        }
-        if send_dice {
-            let mut dice = self.base_event("dice");
-            dice["reason"] = json!(end.reason);
-            dice["result"] = json!(end.result);
-            dice["duration"] = json!(duration);
-            dice["to"] = json!({ "type": to.1, "endpoint": to.0 });
-            dice["debit"] =
-                json!({ "currencyId": "USD", "amount": 0.01 * (duration as f64 / 60.0).ceil() });
-            dice["userRate"] = json!({ "currencyId": "USD", "amount": 0.01 });
-            let _ = self.send(&url, dice).await;
-        }
-        self.mark_done();
-    }
+        })
+        .collect();
+    digits.unwrap_or_else(|| words.join(" "))
+}
 
-    fn mark_done(&self) {
-        if let Some(call) = self.shared.lock().calls.get_mut(&self.id) {
-            call.done = true;
+enum Collected {
+    Input(String, &'static str),
+    Timeout,
+    Over(End),
+}
+
+fn set_phase_of(shared: &Shared, id: &str, phase: Phase) {
+    let changed = {
+        let mut state = shared.lock();
+        match state.calls.get_mut(id) {
+            Some(call) if call.phase != phase && call.phase != Phase::Ended => {
+                call.phase = phase;
+                true
+            }
+            _ => false,
         }
-        self.shared.changed();
+    };
+    if changed {
+        shared.publish("call.phase", Some(id), json!({ "phase": phase }));
+        shared.changed();
     }
 }
 
-/// How long the platform rings before giving up, when nobody says otherwise.
-pub const DEFAULT_DIAL_TIMEOUT: Duration = Duration::from_secs(2);
+fn describe(error: &reqwest::Error) -> String {
+    if error.is_timeout() {
+        "no answer in time".into()
+    } else if error.is_connect() {
+        "could not connect".into()
+    } else {
+        format!("the request failed: {error}")
+    }
+}
+
+/// Ends a call: the state becomes final, then the recording Notify events and the DiCE go
+/// out, then the call is marked finished. Every call ends here, exactly once.
+async fn finish(
+    shared: &Arc<Shared>,
+    id: &str,
+    end: End,
+    send_dice: bool,
+    recording: Option<String>,
+) {
+    let closing = {
+        let mut state = shared.lock();
+        let room = state.calls.get(id).and_then(|c| c.conference.clone());
+        if let Some(room) = room
+            && let Some(members) = state.conferences.get_mut(&room)
+        {
+            members.retain(|m| m.call_id != id);
+            if members.is_empty() {
+                state.conferences.remove(&room);
+            }
+        }
+        match state.calls.get_mut(id) {
+            Some(call) if call.ended.is_none() => {
+                let now = Instant::now();
+                call.ended = Some(now);
+                call.phase = Phase::Ended;
+                call.status = CallStatus::Final;
+                call.result = end.result.clone();
+                call.reason = end.call_reason.clone();
+                let duration = call
+                    .answered
+                    .map(|a| now.duration_since(a).as_secs())
+                    .unwrap_or(0);
+                Some((
+                    duration,
+                    call.to.clone(),
+                    call.to_type.clone(),
+                    call.from.clone(),
+                ))
+            }
+            _ => None,
+        }
+    };
+    let Some((duration, to, to_type, from)) = closing else {
+        return;
+    };
+    shared.publish(
+        "call.ended",
+        Some(id),
+        json!({
+            "result": end.result.as_str(),
+            "reason": end.call_reason.as_str(),
+            "duration": duration,
+        }),
+    );
+    shared.changed();
+    // The closing callbacks go out on a runner without input: nothing can interrupt them.
+    let (_, input) = mpsc::unbounded_channel();
+    let closer = Runner::new(shared, id.to_string(), Options::default(), input, true);
+    if let Some(file) = recording {
+        let mut finished = closer.base_event("notify");
+        finished["type"] = json!("recording_finished");
+        let _ = closer.callback(finished).await;
+        let mut available = closer.base_event("notify");
+        available["type"] = json!("recording_available");
+        available["destination"] = json!(file);
+        let _ = closer.callback(available).await;
+    }
+    if send_dice {
+        let mut dice = closer.base_event("dice");
+        dice["reason"] = json!(end.reason.as_str());
+        dice["result"] = json!(end.result.as_str());
+        dice["duration"] = json!(duration);
+        dice["to"] = json!({ "type": to_type.as_str(), "endpoint": to });
+        dice["from"] = json!(from.trim_start_matches('+'));
+        dice["debit"] =
+            json!({ "currencyId": "USD", "amount": 0.01 * (duration as f64 / 60.0).ceil() });
+        dice["userRate"] = json!({ "currencyId": "USD", "amount": 0.01 });
+        let _ = closer.callback(dice).await;
+    }
+    if let Some(call) = shared.lock().calls.get_mut(id) {
+        call.done = true;
+    }
+    shared.publish("call.finished", Some(id), json!({}));
+    shared.changed();
+}

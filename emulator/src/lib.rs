@@ -6,6 +6,29 @@
 //! obeys the SVAML that comes back. A scripting API plays the caller: start an inbound call,
 //! press keys, hang up, wait for an event, read what was said.
 //!
+//! The same operations are a JSON control API under `/_emulator/v1` (see
+//! `spec/emulator-control.openapi.yaml`), so a flow written in any language, or a person with
+//! `sinch-voice emulator call`, can drive calls; `GET /_emulator/v1/events` streams everything
+//! that happens as Server-Sent Events. The Rust methods of [`EmulatorHandle`] call the very
+//! functions the HTTP routes call.
+//!
+//! Fidelity notes, where the references are silent and the emulator picks the conservative
+//! reading:
+//! - a signed request is accepted when it was signed over the percent-decoded path (as the
+//!   official SDKs sign) or over the path as sent;
+//! - AMD (`connectPstn.amd`) answers `human` with reason `n/a` for a person; the asynchronous
+//!   verdict comes as Notify `amd` (and `amd_beep` for a machine) after the ACE is answered;
+//! - a menu's `repeats` counts the extra attempts after a timeout or an invalid input (the
+//!   `repeatPrompt`, or the main prompt when none, is played before each); collection ends at
+//!   `maxDigits` digits, on `#`, or after `timeoutMills` of silence, and the whole input is
+//!   then matched against the options' keys (a miss is a `sequence` when `maxDigits` > 1,
+//!   else `invalidinput`); prompts take no time, so `barge` changes nothing;
+//! - a custom callout with an `ice` sends its ICE first and its connect action dials the call
+//!   itself (callbacks.md §9); on any other call `connectPstn/Sip/Mxp/Stream` makes a second
+//!   leg with its own id, ACE (PSTN and SIP only), state and DiCE;
+//! - a callout's ICE carries `originationType: PSTN`;
+//! - an inbound `pstn` call must dial a number assigned to the application for voice.
+//!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
@@ -24,18 +47,26 @@
 //! ```
 
 mod auth;
+mod control;
+mod engine;
+mod error;
 mod flow;
 mod rest;
 mod state;
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};
 
 use sinch_voice::Credentials;
 
-pub use state::{Callee, EventRecord};
+pub use control::{CallView, CallbackView, OPENAPI as CONTROL_OPENAPI, PREFIX as CONTROL_PREFIX};
+pub use error::ApiError;
+pub use state::{Callee, Direction, EventRecord, Party, Phase, RequestRecord};
 
-use state::{Changes, Input, OwnedNumber, State};
+use engine::Shared;
+use state::{OwnedNumber, State};
 
 /// Timings and tolerances of the emulated platform.
 #[derive(Debug, Clone)]
@@ -44,11 +75,12 @@ pub struct Config {
     pub clock_skew: Duration,
     /// How long the platform waits for a callback answer.
     pub callback_timeout: Duration,
-    /// How long a menu waits for input before a `timeout` PIE.
+    /// How long a menu waits for input before a `timeout` PIE, when the menu does not say
+    /// (`timeoutMills`; the spec's default is 5000 ms).
     pub menu_timeout: Duration,
     /// How long a callee rings before answering, unless told otherwise.
     pub answer_delay: Duration,
-    /// How long an unanswered call rings.
+    /// How long an unanswered call rings (unless `dialTimeout` says).
     pub dial_timeout: Duration,
 }
 
@@ -72,6 +104,7 @@ pub struct Emulator {
     numbers: Vec<String>,
     callback_url: Option<String>,
     config: Config,
+    address: IpAddr,
 }
 
 impl Default for Emulator {
@@ -83,6 +116,7 @@ impl Default for Emulator {
             numbers: vec!["+46812345678".into(), "+14045001000".into()],
             callback_url: None,
             config: Config::default(),
+            address: IpAddr::V4(Ipv4Addr::LOCALHOST),
         }
     }
 }
@@ -106,7 +140,7 @@ impl Emulator {
         self
     }
 
-    /// The numbers the account owns.
+    /// The numbers the account owns (all assigned to the application).
     pub fn numbers(mut self, numbers: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.numbers = numbers.into_iter().map(Into::into).collect();
         self
@@ -118,17 +152,35 @@ impl Emulator {
         self
     }
 
-    /// Starts serving on an ephemeral port of 127.0.0.1.
+    /// Listens on `address` instead of 127.0.0.1. Anything but a loopback address exposes
+    /// the control API (which needs no credentials) to the network: a warning is printed.
+    pub fn listen_on(mut self, address: IpAddr) -> Self {
+        self.address = address;
+        self
+    }
+
+    /// Starts serving on an ephemeral port.
     pub async fn start(self) -> std::io::Result<EmulatorHandle> {
         self.start_on(0).await
     }
 
-    /// Starts serving on `port` of 127.0.0.1 (0 for any free port).
+    /// Starts serving on `port` (0 for any free port).
     pub async fn start_on(self, port: u16) -> std::io::Result<EmulatorHandle> {
         let credentials = Credentials::new(&self.key, &self.secret)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
-        let base_url = format!("http://{}", listener.local_addr()?);
+        if !self.address.is_loopback() {
+            eprintln!(
+                "warning: the Sinch Voice emulator listens on {}: anyone who can reach it can drive calls through its control API",
+                self.address
+            );
+        }
+        let listener = tokio::net::TcpListener::bind((self.address, port)).await?;
+        let local = listener.local_addr()?;
+        let base_url = if local.ip().is_unspecified() {
+            format!("http://127.0.0.1:{}", local.port())
+        } else {
+            format!("http://{local}")
+        };
         let http = sinch_voice::http_client_builder()
             .no_proxy()
             .build()
@@ -150,17 +202,28 @@ impl Emulator {
             credentials,
             secret: self.secret,
             config: self.config,
-            state: Mutex::new(state),
-            changes: Changes::default(),
+            state: std::sync::Mutex::new(state),
+            changes: tokio::sync::Notify::new(),
             http,
             base_url: base_url.clone(),
             epoch: (Instant::now(), chrono::Utc::now()),
+            events: Shared::new_events(),
+            event_seq: AtomicU64::new(0),
+            runtime: tokio::runtime::Handle::current(),
         });
         let app = {
             let shared = Arc::clone(&shared);
             axum::Router::new().fallback(move |request: axum::extract::Request| {
                 let shared = Arc::clone(&shared);
-                async move { rest::handle(shared, request).await }
+                async move {
+                    let path = request.uri().path();
+                    let control = path == control::PREFIX || path.starts_with("/_emulator/");
+                    if control {
+                        control::handle(shared, request).await
+                    } else {
+                        rest::handle(shared, request).await
+                    }
+                }
             })
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -177,42 +240,6 @@ impl Emulator {
             stop: Some(stop),
             server,
         })
-    }
-}
-
-/// What the request handlers and call legs share.
-pub(crate) struct Shared {
-    pub(crate) credentials: Credentials,
-    pub(crate) secret: String,
-    pub(crate) config: Config,
-    pub(crate) state: Mutex<State>,
-    pub(crate) changes: Changes,
-    pub(crate) http: reqwest::Client,
-    pub(crate) base_url: String,
-    epoch: (Instant, chrono::DateTime<chrono::Utc>),
-}
-
-impl Shared {
-    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    pub(crate) fn changed(&self) {
-        self.changes.notify.notify_waiters();
-    }
-
-    pub(crate) fn callee(&self, number: &str) -> Callee {
-        self.lock()
-            .callees
-            .get(number)
-            .copied()
-            .unwrap_or(Callee::Answers(self.config.answer_delay))
-    }
-
-    pub(crate) fn timestamp_of(&self, at: Instant) -> String {
-        let offset = at.saturating_duration_since(self.epoch.0);
-        let wall = self.epoch.1 + chrono::Duration::from_std(offset).unwrap_or_default();
-        sinch_voice::signing::format_timestamp(wall)
     }
 }
 
@@ -245,6 +272,20 @@ impl Drop for EmulatorHandle {
 /// A call as the emulator sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallSnapshot {
+    /// The call id.
+    pub id: String,
+    /// Inbound, callout or a second leg.
+    pub direction: Direction,
+    /// For a leg: the call it belongs to.
+    pub parent: Option<String>,
+    /// The legs this call made (`connectPstn`, ...), in order.
+    pub legs: Vec<String>,
+    /// Caller.
+    pub from: String,
+    /// Callee.
+    pub to: String,
+    /// Where the call is.
+    pub phase: Phase,
     /// `ONGOING` or `FINAL`.
     pub status: String,
     /// `ANSWERED`, `BUSY`, `NOANSWER`, `FAILED` or `N/A`.
@@ -267,6 +308,11 @@ impl EmulatorHandle {
     /// Base URL of the REST API (use it as both `calling_url` and `configuration_url`).
     pub fn url(&self) -> &str {
         &self.base_url
+    }
+
+    /// Base URL of the control API (`<url>/_emulator/v1`).
+    pub fn control_url(&self) -> String {
+        format!("{}{}", self.base_url, control::PREFIX)
     }
 
     /// The test application's credentials.
@@ -294,34 +340,87 @@ impl EmulatorHandle {
         self.shared.lock().callees.insert(number.into(), callee);
     }
 
-    /// A caller at `from` dials `to` (one of the account's numbers): the platform sends an ICE.
-    /// Returns the call id.
-    pub fn inbound_call(&self, from: &str, to: &str) -> String {
-        flow::start_inbound(&self.shared, from, to)
+    /// How the next callee dialled behaves, whatever the number (one use; queued).
+    pub fn script_next_callee(&self, callee: Callee) {
+        self.shared.lock().next_callees.push_back(callee);
     }
 
-    fn send(&self, call_id: &str, input: Input) -> bool {
-        self.shared
-            .lock()
-            .calls
-            .get(call_id)
-            .is_some_and(|call| call.ended.is_none() && call.input.send(input).is_ok())
+    /// A caller at `from` dials `to` on the phone network: the platform sends an ICE.
+    /// Refused (422) when `to` is not a number assigned to the application.
+    pub fn inbound_call(&self, from: &str, to: &str) -> Result<String, ApiError> {
+        self.inbound_call_in(from, to, "pstn")
     }
 
-    /// The caller presses keys (e.g. `"1"` or `"1234#"`). `false` if the call is over.
+    /// An inbound call in `domain` (`pstn`, or `mxp` for an in-app caller).
+    pub fn inbound_call_in(&self, from: &str, to: &str, domain: &str) -> Result<String, ApiError> {
+        control::start_call(
+            &self.shared,
+            control::StartCall {
+                from: from.to_string(),
+                to: to.to_string(),
+                domain: Some(domain.to_string()),
+            },
+        )
+        .map(|view| view.call_id)
+    }
+
+    /// The caller presses keys (e.g. `"1"` or `"1234#"`). `false` if the call is over or
+    /// unknown (see [`try_press`](Self::try_press) for why).
     pub fn press(&self, call_id: &str, keys: &str) -> bool {
-        self.send(call_id, Input::Keys(keys.to_string()))
+        self.try_press(call_id, keys).is_ok()
+    }
+
+    /// The caller presses keys; the error says why not (404 unknown call, 409 ended, 400 not DTMF).
+    pub fn try_press(&self, call_id: &str, keys: &str) -> Result<(), ApiError> {
+        control::press(&self.shared, call_id, keys)
+    }
+
+    /// The caller says something (heard by `enableVoice` menus).
+    pub fn speak(&self, call_id: &str, text: &str) -> Result<(), ApiError> {
+        control::speak(&self.shared, call_id, text)
     }
 
     /// The caller hangs up. `false` if the call is already over.
     pub fn hang_up(&self, call_id: &str) -> bool {
-        self.send(call_id, Input::HangUp)
+        self.hang_up_as(call_id, Party::Caller).is_ok()
+    }
+
+    /// `party` hangs up (the callee of a call with a second leg is that leg's callee).
+    pub fn hang_up_as(&self, call_id: &str, party: Party) -> Result<(), ApiError> {
+        control::hang_up(&self.shared, call_id, party)
+    }
+
+    /// The call as the control API shows it (`GET /_emulator/v1/calls/{id}`).
+    pub fn call_view(&self, call_id: &str) -> Result<CallView, ApiError> {
+        control::call(&self.shared, call_id)
+    }
+
+    /// Every call (`GET /_emulator/v1/calls`), oldest first.
+    pub fn calls(&self) -> Vec<CallView> {
+        control::calls(&self.shared)
+    }
+
+    /// The REST requests received, oldest first (`GET /_emulator/v1/requests`).
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        control::requests(&self.shared)
+    }
+
+    /// Forgets calls, conferences, scripted callees and the request log (`POST /reset`).
+    pub fn reset(&self) {
+        control::reset(&self.shared)
     }
 
     /// What the emulator knows of a call.
     pub fn call(&self, call_id: &str) -> Option<CallSnapshot> {
         let state = self.shared.lock();
         state.calls.get(call_id).map(|call| CallSnapshot {
+            id: call.id.clone(),
+            direction: call.direction,
+            parent: call.parent.clone(),
+            legs: call.legs.clone(),
+            from: call.from.clone(),
+            to: call.to.clone(),
+            phase: call.phase,
             status: call.status.to_string(),
             result: call.result.to_string(),
             reason: call.reason.to_string(),
@@ -346,7 +445,7 @@ impl EmulatorHandle {
     ) -> Option<CallSnapshot> {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
-            let notified = self.shared.changes.notify.notified();
+            let notified = self.shared.changes.notified();
             if let Some(snapshot) = self.call(call_id).filter(|s| condition(s)) {
                 return Some(snapshot);
             }
@@ -376,7 +475,21 @@ impl EmulatorHandle {
         self.wait_for(call_id, timeout, |s| s.finished).await
     }
 
-    /// The ids of every call so far, newest last.
+    /// Waits until every call so far is finished; `false` on timeout.
+    pub async fn wait_until_all_finished(&self, timeout: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.shared.changes.notified();
+            if self.shared.lock().calls.values().all(|c| c.done) {
+                return true;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return self.shared.lock().calls.values().all(|c| c.done);
+            }
+        }
+    }
+
+    /// The ids of every call so far, oldest first.
     pub fn call_ids(&self) -> Vec<String> {
         let state = self.shared.lock();
         let mut calls: Vec<(&Instant, &String)> =

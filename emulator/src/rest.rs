@@ -11,51 +11,13 @@ use serde_json::{Value, json};
 use sinch_voice::raw::types;
 use sinch_voice::svaml::CallUpdate;
 
-use crate::Shared;
+use crate::engine::Shared;
+use crate::error::ApiError;
 use crate::flow;
-use crate::state::{Input, Member, OwnedNumber};
+use crate::state::{Input, MAX_REQUESTS, Member, OwnedNumber, RequestRecord};
 
 /// Largest request body accepted.
 pub const MAX_REQUEST_BYTES: usize = 256 * 1024;
-
-/// A platform error: status and `{errorCode, message}` body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ApiError {
-    status: StatusCode,
-    code: u32,
-    message: String,
-}
-
-impl ApiError {
-    pub(crate) fn new(status: StatusCode, code: u32, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-        }
-    }
-
-    fn bad_request(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::BAD_REQUEST, 40001, message)
-    }
-
-    fn not_found(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::NOT_FOUND, 40400, message)
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let reason = self.status.canonical_reason().unwrap_or("");
-        let body = json!({
-            "status": format!("{} {reason}", self.status.as_u16()),
-            "errorCode": self.code,
-            "message": self.message,
-            "reference": format!("emulator-{:08x}", fastrand::u32(..)),
-        });
-        (self.status, axum::Json(body)).into_response()
-    }
-}
 
 fn json_response(value: Value) -> Response {
     (StatusCode::OK, axum::Json(value)).into_response()
@@ -91,31 +53,131 @@ fn body_as<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
-/// Every request: size, auth, content type, then the operation.
+/// Percent-decodes a path or one segment of it (invalid escapes are kept as written).
+pub(crate) fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((hi * 16 + lo) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn body_for_log(content_type: Option<&str>, bytes: &[u8]) -> Option<Value> {
+    const MAX_LOGGED: usize = 64 * 1024;
+    if bytes.is_empty() {
+        return None;
+    }
+    let json = content_type.is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
+    if json && let Ok(value) = serde_json::from_slice::<Value>(bytes) {
+        return Some(value);
+    }
+    let cut = &bytes[..bytes.len().min(MAX_LOGGED)];
+    Some(Value::String(String::from_utf8_lossy(cut).into_owned()))
+}
+
+/// Every request: the operation, then a line in the request log.
 pub(crate) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
+    let started = std::time::Instant::now();
+    let received = sinch_voice::signing::format_timestamp(chrono::Utc::now());
+    let method = request.method().to_string();
+    let path = request.uri().path().to_string();
+    let headers = request.headers();
+    let header = |name: header::HeaderName| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let content_type = header(header::CONTENT_TYPE);
+    let auth_scheme =
+        header(header::AUTHORIZATION).and_then(|a| a.split_whitespace().next().map(str::to_string));
+    let (response, body) = serve(&shared, request).await;
+    let (parts, response_body) = response.into_parts();
+    let response_bytes = axum::body::to_bytes(response_body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let response_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let record = RequestRecord {
+        seq: 0,
+        received,
+        decoded_path: percent_decode(&path),
+        method,
+        path,
+        auth_scheme,
+        body: body_for_log(content_type.as_deref(), &body),
+        content_type,
+        status: parts.status.as_u16(),
+        response: body_for_log(response_type, &response_bytes),
+        took_ms: started.elapsed().as_secs_f64() * 1000.0,
+    };
+    let logged = {
+        let mut state = shared.lock();
+        state.next_request += 1;
+        let mut record = record;
+        record.seq = state.next_request;
+        if state.requests.len() >= MAX_REQUESTS {
+            state.requests.remove(0);
+        }
+        state.requests.push(record.clone());
+        record
+    };
+    shared.publish(
+        "request",
+        None,
+        serde_json::to_value(&logged).unwrap_or(Value::Null),
+    );
+    Response::from_parts(parts, axum::body::Body::from(response_bytes))
+}
+
+/// Size, auth, content type, then the operation.
+async fn serve(shared: &Arc<Shared>, request: Request) -> (Response, Bytes) {
     let (parts, body) = request.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            return ApiError::new(
+            let error = ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 40001,
                 format!("Request body larger than {MAX_REQUEST_BYTES} bytes"),
-            )
-            .into_response();
+            );
+            return (error.into_response(), Bytes::new());
         }
     };
     let path = parts.uri.path().to_string();
-    if let Err(e) = crate::auth::check(
-        &shared.credentials,
-        &shared.secret,
-        shared.config.clock_skew,
-        parts.method.as_str(),
-        &path,
-        &parts.headers,
-        &bytes,
-    ) {
-        return e.into_response();
+    // Both official SDKs sign the decoded path (Java decodes it; Node signs the template
+    // unencoded); a client that signs the path as sent is accepted too (signing.md §6.2).
+    let decoded = percent_decode(&path);
+    let check = |signed: &str| {
+        crate::auth::check(
+            &shared.credentials,
+            &shared.secret,
+            shared.config.clock_skew,
+            parts.method.as_str(),
+            signed,
+            &parts.headers,
+            &bytes,
+        )
+    };
+    if let Err(e) = check(&decoded) {
+        let raw_ok = decoded != path && check(&path).is_ok();
+        if !raw_ok {
+            return (e.into_response(), bytes);
+        }
     }
     if !bytes.is_empty() {
         let json = parts
@@ -128,18 +190,19 @@ pub(crate) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
                     .starts_with("application/json")
             });
         if !json {
-            return ApiError::new(
+            let error = ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 40001,
                 "Content-Type must be application/json",
-            )
-            .into_response();
+            );
+            return (error.into_response(), bytes);
         }
     }
-    match route(&shared, &parts.method, &path, &bytes).await {
+    let response = match route(shared, &parts.method, &path, &bytes).await {
         Ok(response) => response,
         Err(e) => e.into_response(),
-    }
+    };
+    (response, bytes)
 }
 
 async fn route(
@@ -148,14 +211,24 @@ async fn route(
     path: &str,
     body: &Bytes,
 ) -> Result<Response, ApiError> {
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let wrong_method = || {
-        ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            40500,
-            format!("{method} is not allowed on {path}"),
-        )
+    let decoded: Vec<String> = path
+        .trim_start_matches('/')
+        .split('/')
+        .map(percent_decode)
+        .collect();
+    let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
+    let allowed: &[&str] = match segments.as_slice() {
+        ["calling", "v1", "callouts"] => &["POST"],
+        ["calling", "v1", "calls", "id", _] => &["GET", "PATCH"],
+        ["calling", "v1", "calls", "id", _, "leg", _] => &["PATCH"],
+        ["calling", "v1", "conferences", "id", _] => &["GET", "DELETE"],
+        ["calling", "v1", "conferences", "id", _, _] => &["PATCH", "DELETE"],
+        ["v1", "configuration", "numbers"] => &["GET", "POST", "DELETE"],
+        ["v1", "configuration", "callbacks", "applications", _] => &["GET", "POST"],
+        ["v1", "calling", "query", "number", _] => &["GET"],
+        _ => &[],
     };
+    let wrong_method = || ApiError::method_not_allowed(method.as_str(), path, allowed);
     match segments.as_slice() {
         ["calling", "v1", "callouts"] => match *method {
             Method::POST => callout(shared, body).await,
@@ -311,8 +384,7 @@ fn update_call(shared: &Arc<Shared>, call_id: &str, body: &Bytes) -> Result<Resp
             "Call {call_id} is not ongoing"
         )));
     }
-    let json: Value = serde_json::from_str(&update.to_json()).expect("SVAML serialises to JSON");
-    let _ = call.input.send(Input::Update(json));
+    let _ = call.input.send(Input::Update(Box::new(update)));
     Ok(empty(StatusCode::OK))
 }
 

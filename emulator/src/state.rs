@@ -1,18 +1,21 @@
-//! What the emulated platform remembers: the application, its numbers, calls and conferences.
+//! What the emulated platform remembers: the application, its numbers, calls (each with its
+//! legs), conferences, scripted callees and the REST request log.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use tokio::sync::{Notify, mpsc};
+use sinch_voice::svaml::CallUpdate;
+use sinch_voice::values::{CallEndReason, CallResult, CallStatus, DestinationType, Domain};
+use tokio::sync::mpsc;
 
 /// How a simulated callee behaves when called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Callee {
-    /// Answers after this delay.
+    /// Answers after this delay; a person (AMD says `human`).
     Answers(Duration),
-    /// Answers after this delay, and is an answering machine (for AMD).
+    /// Answers after this delay, and is an answering machine (AMD says `machine`).
     Machine(Duration),
     /// The line is busy.
     Busy,
@@ -25,40 +28,111 @@ pub enum Callee {
 pub struct EventRecord {
     /// `ice`, `ace`, `dice`, `pie` or `notify`.
     pub event: String,
+    /// The URL it was POSTed to.
+    pub url: String,
     /// The JSON body sent.
     pub body: Value,
     /// The HTTP status of the answer (0 when none came).
     pub status: u16,
     /// The answer's body as JSON, when it was JSON.
     pub reply: Option<Value>,
+    /// Why the answer was not usable (timeout, connection refused, too large), if it was not.
+    pub error: Option<String>,
     /// When it was sent, since the call started.
     pub at: Duration,
+    /// How long the answer took.
+    pub took: Duration,
+}
+
+/// Which side of a call acts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Party {
+    /// The one who placed the call (for a callout: the application).
+    Caller,
+    /// The one who was called.
+    Callee,
 }
 
 /// Input scripted for a call.
 #[derive(Debug)]
 pub(crate) enum Input {
     Keys(String),
-    HangUp,
-    Update(Value),
+    Speech(String),
+    HangUp(Party),
+    Update(Box<CallUpdate<'static>>),
     Kick,
 }
 
-/// A call the platform handles.
+/// Where a call is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Phase {
+    /// Being set up: the ICE is out, or the callee is ringing.
+    Ringing,
+    /// Answered, nothing particular going on.
+    Answered,
+    /// Playing a menu and waiting for input.
+    InMenu,
+    /// In a conference.
+    InConference,
+    /// Parked (on hold).
+    Parked,
+    /// Bridged to a second leg.
+    Connected,
+    /// Over.
+    Ended,
+}
+
+impl Phase {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Ringing => "ringing",
+            Phase::Answered => "answered",
+            Phase::InMenu => "inMenu",
+            Phase::InConference => "inConference",
+            Phase::Parked => "parked",
+            Phase::Connected => "connected",
+            Phase::Ended => "ended",
+        }
+    }
+}
+
+/// Which way a call goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Direction {
+    /// A caller dialled one of the application's numbers.
+    Inbound,
+    /// A callout placed through the REST API.
+    Callout,
+    /// The second leg of a call (`connectPstn`, `connectSip`, `connectMxp`, `connectStream`).
+    Leg,
+}
+
+/// A call (or a leg of one) the platform handles.
 #[derive(Debug)]
 pub(crate) struct Call {
     pub id: String,
+    pub direction: Direction,
+    /// For a leg: the call it belongs to.
+    pub parent: Option<String>,
+    /// The legs this call created, in order.
+    pub legs: Vec<String>,
     pub from: String,
     pub to: String,
-    pub to_type: &'static str,
-    pub domain: &'static str,
+    pub to_type: DestinationType,
+    pub domain: Domain,
     pub custom: String,
+    pub locale: Option<String>,
     pub started: Instant,
     pub answered: Option<Instant>,
     pub ended: Option<Instant>,
-    pub status: &'static str,
-    pub result: &'static str,
-    pub reason: &'static str,
+    pub phase: Phase,
+    pub status: CallStatus,
+    pub result: CallResult,
+    pub reason: CallEndReason,
     pub cookies: BTreeMap<String, String>,
     pub transcript: Vec<String>,
     pub events: Vec<EventRecord>,
@@ -86,6 +160,34 @@ pub(crate) struct OwnedNumber {
     pub capability: String,
 }
 
+/// One REST request the platform received, and its answer.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestRecord {
+    /// Position in the log, from 1.
+    pub seq: u64,
+    /// When it arrived (RFC 3339).
+    pub received: String,
+    /// The method.
+    pub method: String,
+    /// The path as on the request line.
+    pub path: String,
+    /// The path percent-decoded.
+    pub decoded_path: String,
+    /// `Basic`, `Application` or none.
+    pub auth_scheme: Option<String>,
+    /// The Content-Type sent.
+    pub content_type: Option<String>,
+    /// The body: JSON when it was JSON, else the text (cut at 64 KiB).
+    pub body: Option<Value>,
+    /// The answer's status.
+    pub status: u16,
+    /// The answer's JSON body, if any.
+    pub response: Option<Value>,
+    /// How long the answer took, in ms.
+    pub took_ms: f64,
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct State {
     pub primary_url: Option<String>,
@@ -94,7 +196,11 @@ pub(crate) struct State {
     pub calls: HashMap<String, Call>,
     pub conferences: BTreeMap<String, Vec<Member>>,
     pub callees: HashMap<String, Callee>,
+    /// Callees scripted for the next dials, whatever the number.
+    pub next_callees: VecDeque<Callee>,
+    pub requests: Vec<RequestRecord>,
     pub next_id: u64,
+    pub next_request: u64,
 }
 
 impl State {
@@ -104,8 +210,5 @@ impl State {
     }
 }
 
-/// Wakes waiters whenever a call records something.
-#[derive(Debug, Default)]
-pub(crate) struct Changes {
-    pub notify: Notify,
-}
+/// The longest request log kept (oldest dropped first).
+pub(crate) const MAX_REQUESTS: usize = 10_000;

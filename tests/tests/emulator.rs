@@ -836,7 +836,10 @@ fn assert_cookie_carried(rig: &Rig, call_id: &str, snapshot: &CallSnapshot) {
 async fn ivr_press_1_joins_the_sales_conference() {
     let started = Instant::now();
     let rig = Rig::start(config(), "/ivr").await;
-    let call = rig.emulator.inbound_call(CALLER, OUR_NUMBER);
+    let call = rig
+        .emulator
+        .inbound_call(CALLER, OUR_NUMBER)
+        .expect("an assigned number");
     has_event(&rig.emulator, &call, "ice").await;
     assert!(rig.emulator.press(&call, "1"));
 
@@ -904,7 +907,10 @@ async fn ivr_press_1_joins_the_sales_conference() {
 async fn ivr_press_2_says_goodbye_and_hangs_up() {
     let started = Instant::now();
     let rig = Rig::start(config(), "/ivr").await;
-    let call = rig.emulator.inbound_call(CALLER, OUR_NUMBER);
+    let call = rig
+        .emulator
+        .inbound_call(CALLER, OUR_NUMBER)
+        .expect("an assigned number");
     has_event(&rig.emulator, &call, "ice").await;
     // The ICE's callResourceUrl is on the configured calling_url, so the client manages the
     // call there.
@@ -962,7 +968,10 @@ async fn ivr_without_input_times_out_to_a_pie() {
         "/ivr",
     )
     .await;
-    let call = rig.emulator.inbound_call(CALLER, OUR_NUMBER);
+    let call = rig
+        .emulator
+        .inbound_call(CALLER, OUR_NUMBER)
+        .expect("an assigned number");
     let snapshot = ended_with_dice(&rig.emulator, &call).await;
     assert_eq!(event_names(&snapshot), ["ice", "pie", "dice"]);
     assert_eq!(
@@ -977,7 +986,10 @@ async fn ivr_without_input_times_out_to_a_pie() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ivr_caller_hangs_up_in_the_menu() {
     let rig = Rig::start(config(), "/ivr").await;
-    let call = rig.emulator.inbound_call(CALLER, OUR_NUMBER);
+    let call = rig
+        .emulator
+        .inbound_call(CALLER, OUR_NUMBER)
+        .expect("an assigned number");
     has_event(&rig.emulator, &call, "ice").await;
     assert!(rig.emulator.hang_up(&call));
     let snapshot = ended_with_dice(&rig.emulator, &call).await;
@@ -1062,7 +1074,10 @@ async fn outbound_conference_callout_with_ace_and_dice() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wait_until_ended_includes_the_last_callback() {
     let rig = Rig::start(config(), "/dice-slow").await;
-    let call = rig.emulator.inbound_call(CALLER, OUR_NUMBER);
+    let call = rig
+        .emulator
+        .inbound_call(CALLER, OUR_NUMBER)
+        .expect("an assigned number");
     let snapshot = ended(&rig.emulator, &call).await;
     assert_eq!(
         event_names(&snapshot),
@@ -1080,7 +1095,10 @@ async fn every_callback_is_signed_for_its_path() {
     let rig = Rig::start(config(), "/ivr").await;
     // Several calls and every kind of callback: ICE, PIE, DiCE (inbound); ACE (callout);
     // Notify (invalid SVAML, to another path).
-    let inbound = rig.emulator.inbound_call(CALLER, OUR_NUMBER);
+    let inbound = rig
+        .emulator
+        .inbound_call(CALLER, OUR_NUMBER)
+        .expect("an assigned number");
     has_event(&rig.emulator, &inbound, "ice").await;
     rig.emulator.press(&inbound, "2");
     let callout = rig
@@ -1094,7 +1112,10 @@ async fn every_callback_is_signed_for_its_path() {
     let second = ended_with_dice(&rig.emulator, &callout).await;
 
     rig.emulator.set_callback_url(rig.url("/ice-continue"));
-    let failing = rig.emulator.inbound_call(CALLER, OUR_NUMBER);
+    let failing = rig
+        .emulator
+        .inbound_call(CALLER, OUR_NUMBER)
+        .expect("an assigned number");
     let third = ended_with_dice(&rig.emulator, &failing).await;
     assert!(event_names(&third).contains(&"notify"));
 
@@ -1191,7 +1212,10 @@ fn assert_illegal_svaml_notified(snapshot: &CallSnapshot) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ice_answered_with_svaml_ice_does_not_allow() {
     let rig = Rig::start(config(), "/ice-continue").await;
-    let call = rig.emulator.inbound_call(CALLER, OUR_NUMBER);
+    let call = rig
+        .emulator
+        .inbound_call(CALLER, OUR_NUMBER)
+        .expect("an assigned number");
     let snapshot = assert_failed_call(&rig, &call, &["INVALIDSVAMLACTION", "CALLBACKERROR"]).await;
     assert_illegal_svaml_notified(&snapshot);
     assert_eq!(event(&snapshot, "ice").status, 200);
@@ -1200,7 +1224,10 @@ async fn ice_answered_with_svaml_ice_does_not_allow() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ice_answered_with_garbage() {
     let rig = Rig::start(config(), "/ice-garbage").await;
-    let call = rig.emulator.inbound_call(CALLER, OUR_NUMBER);
+    let call = rig
+        .emulator
+        .inbound_call(CALLER, OUR_NUMBER)
+        .expect("an assigned number");
     let snapshot = assert_failed_call(&rig, &call, &["INVALIDSVAMLACTION", "CALLBACKERROR"]).await;
     assert_illegal_svaml_notified(&snapshot);
 }
@@ -1208,7 +1235,10 @@ async fn ice_answered_with_garbage() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ice_answered_with_500() {
     let rig = Rig::start(config(), "/ice-500").await;
-    let call = rig.emulator.inbound_call(CALLER, OUR_NUMBER);
+    let call = rig
+        .emulator
+        .inbound_call(CALLER, OUR_NUMBER)
+        .expect("an assigned number");
     let snapshot = assert_failed_call(&rig, &call, &["CALLBACKERROR"]).await;
     assert_eq!(event(&snapshot, "ice").status, 500);
     assert_eq!(event_names(&snapshot).first(), Some(&"ice"));
@@ -1226,7 +1256,10 @@ async fn ice_not_answered_in_time() {
         "/ice-slow",
     )
     .await;
-    let call = rig.emulator.inbound_call(CALLER, OUR_NUMBER);
+    let call = rig
+        .emulator
+        .inbound_call(CALLER, OUR_NUMBER)
+        .expect("an assigned number");
     let snapshot = assert_failed_call(&rig, &call, &["CALLBACKERROR"]).await;
     let ice = event(&snapshot, "ice");
     assert_eq!(ice.status, 0, "no answer came");
@@ -1260,7 +1293,10 @@ async fn ice_failures_play_an_error_message() {
             path,
         )
         .await;
-        let call = rig.emulator.inbound_call(CALLER, OUR_NUMBER);
+        let call = rig
+            .emulator
+            .inbound_call(CALLER, OUR_NUMBER)
+            .expect("an assigned number");
         let snapshot = ended_with_dice(&rig.emulator, &call).await;
         assert!(
             !snapshot.transcript.is_empty(),

@@ -1,0 +1,927 @@
+//! The emulator as the platform: fidelity to the references (issue 14, item 3) and its control
+//! API (item 1), including bad input, cross-origin requests and 1,000 concurrent calls.
+//!
+//! The application is a small axum server here whose answers each test scripts as a function
+//! of the callback it receives.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Value, json};
+use sinch_voice::signing::{SigningInput, format_timestamp, sign};
+use sinch_voice_emulator::{CallSnapshot, Callee, Config, Emulator, EmulatorHandle, Party};
+
+const WAIT: Duration = Duration::from_secs(10);
+const CALLER: &str = "+46701234567";
+const OUR_NUMBER: &str = "+46812345678";
+const OUR_OTHER_NUMBER: &str = "+14045001000";
+
+type Script = Arc<dyn Fn(&Value) -> Response + Send + Sync>;
+
+#[derive(Clone)]
+struct App {
+    script: Script,
+    seen: Arc<Mutex<Vec<Value>>>,
+}
+
+async fn app(State(app): State<App>, request: Request) -> Response {
+    let bytes = axum::body::to_bytes(request.into_body(), usize::MAX)
+        .await
+        .unwrap_or_default();
+    let event: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    app.seen.lock().unwrap().push(event.clone());
+    (app.script)(&event)
+}
+
+fn svaml(value: Value) -> Response {
+    (StatusCode::OK, axum::Json(value)).into_response()
+}
+
+fn ok() -> Response {
+    StatusCode::OK.into_response()
+}
+
+struct Rig {
+    emulator: EmulatorHandle,
+    http: reqwest::Client,
+    seen: Arc<Mutex<Vec<Value>>>,
+    _server: tokio::task::JoinHandle<()>,
+}
+
+fn config() -> Config {
+    Config {
+        answer_delay: Duration::from_millis(5),
+        menu_timeout: Duration::from_secs(3),
+        callback_timeout: Duration::from_millis(800),
+        ..Config::default()
+    }
+}
+
+async fn rig_with(
+    config: Config,
+    script: impl Fn(&Value) -> Response + Send + Sync + 'static,
+) -> Rig {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let state = App {
+        script: Arc::new(script),
+        seen: Arc::clone(&seen),
+    };
+    let router = axum::Router::new().fallback(app).with_state(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/callbacks", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    let emulator = Emulator::builder()
+        .config(config)
+        .callback_url(url)
+        .start()
+        .await
+        .unwrap();
+    sinch_voice::install_tls_provider();
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    Rig {
+        emulator,
+        http,
+        seen,
+        _server: server,
+    }
+}
+
+async fn rig(script: impl Fn(&Value) -> Response + Send + Sync + 'static) -> Rig {
+    rig_with(config(), script).await
+}
+
+impl Rig {
+    fn basic(&self) -> String {
+        let text = format!(
+            "{}:{}",
+            self.emulator.application_key(),
+            self.emulator.application_secret()
+        );
+        format!("Basic {}", STANDARD.encode(text))
+    }
+
+    async fn rest(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value, HeaderMap) {
+        let url = format!("{}{path}", self.emulator.url());
+        let mut request = self
+            .http
+            .request(method.parse().unwrap(), url)
+            .header("authorization", self.basic());
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.json::<Value>().await.unwrap_or(Value::Null);
+        (status, body, headers)
+    }
+
+    async fn callout(&self, body: Value) -> String {
+        let (status, reply, _) = self.rest("POST", "/calling/v1/callouts", Some(body)).await;
+        assert_eq!(status, 200, "{reply}");
+        reply["callId"].as_str().unwrap().to_string()
+    }
+
+    async fn control(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let url = format!("{}{path}", self.emulator.control_url());
+        let mut request = self.http.request(method.parse().unwrap(), url);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (
+            status,
+            response.json::<Value>().await.unwrap_or(Value::Null),
+        )
+    }
+
+    async fn ended(&self, id: &str) -> CallSnapshot {
+        self.emulator
+            .wait_until_ended(id, WAIT)
+            .await
+            .unwrap_or_else(|| panic!("{id} did not end: {:?}", self.emulator.call(id)))
+    }
+}
+
+fn events(s: &CallSnapshot) -> Vec<&str> {
+    s.events.iter().map(|e| e.event.as_str()).collect()
+}
+
+fn body<'a>(s: &'a CallSnapshot, event: &str) -> &'a Value {
+    &s.events
+        .iter()
+        .find(|e| e.event == event)
+        .unwrap_or_else(|| panic!("no {event} in {:?}", events(s)))
+        .body
+}
+
+fn said(s: &CallSnapshot, text: &str) -> bool {
+    s.transcript.iter().any(|l| l.contains(text))
+}
+
+fn menu_reply(menu: Value) -> Value {
+    json!({ "action": { "name": "runMenu", "locale": "en-US", "menus": [menu] } })
+}
+
+// ------------------------------------------------------------------ fidelity
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn path_parameters_are_percent_decoded_and_signed_decoded() {
+    let rig = rig(|_| ok()).await;
+    // Signed over the decoded path, as both official SDKs sign it; sent encoded.
+    let timestamp = format_timestamp(chrono::Utc::now());
+    let signature = sign(
+        &rig.emulator.credentials(),
+        &SigningInput {
+            method: "GET",
+            path: "/v1/calling/query/number/+46701234567",
+            content_type: None,
+            body: None,
+            timestamp: &timestamp,
+        },
+    );
+    let url = format!(
+        "{}/v1/calling/query/number/%2B46701234567",
+        rig.emulator.url()
+    );
+    let response = rig
+        .http
+        .get(url)
+        .header("x-timestamp", &timestamp)
+        .header("authorization", &signature.authorization)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(answer["number"]["normalizedNumber"], "+46701234567");
+
+    // A room whose id needs encoding is looked up by its decoded id.
+    let (status, answer, _) = rig
+        .rest("GET", "/calling/v1/conferences/id/room%20a", None)
+        .await;
+    assert_eq!(status, 404);
+    assert!(
+        answer["message"].as_str().unwrap().contains("'room a'"),
+        "{answer}"
+    );
+    // The request log keeps both forms.
+    let logged = rig.emulator.requests();
+    assert_eq!(logged[0].path, "/v1/calling/query/number/%2B46701234567");
+    assert_eq!(
+        logged[0].decoded_path,
+        "/v1/calling/query/number/+46701234567"
+    );
+    assert_eq!(logged[0].auth_scheme.as_deref(), Some("Application"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_plus_check_depends_on_the_destination_type() {
+    let rig = rig(|_| ok()).await;
+    let tts = |kind: &str, endpoint: &str| {
+        json!({ "method": "ttsCallout", "ttsCallout": {
+            "cli": OUR_NUMBER, "destination": { "type": kind, "endpoint": endpoint }, "text": "Hi" } })
+    };
+    rig.callout(tts("username", "12345")).await;
+    let (status, answer, _) = rig
+        .rest(
+            "POST",
+            "/calling/v1/callouts",
+            Some(tts("number", "46701234567abc")),
+        )
+        .await;
+    assert_eq!(
+        (status, answer["errorCode"].as_i64()),
+        (400, Some(40005)),
+        "{answer}"
+    );
+    let (status, answer, _) = rig
+        .rest(
+            "POST",
+            "/calling/v1/callouts",
+            Some(tts("number", "+46701234567abc")),
+        )
+        .await;
+    assert_eq!(
+        (status, answer["errorCode"].as_i64()),
+        (400, Some(40001)),
+        "{answer}"
+    );
+}
+
+fn amd_ice(asynchronous: bool) -> String {
+    json!({ "action": { "name": "connectPstn", "number": CALLER,
+        "amd": { "enabled": true, "async": asynchronous } } })
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_pstn_amd_gives_human_and_machine_verdicts() {
+    let rig = rig(|e| match e["event"].as_str() {
+        Some("ace") => svaml(json!({ "action": { "name": "hangup" } })),
+        _ => ok(),
+    })
+    .await;
+    let custom = |ice: String| json!({ "method": "customCallout", "customCallout": { "cli": OUR_NUMBER, "ice": ice } });
+    let human = rig.callout(custom(amd_ice(false))).await;
+    let s = rig.ended(&human).await;
+    assert_eq!(body(&s, "ace")["amd"]["status"], "human", "{:?}", s.events);
+    rig.emulator
+        .script_next_callee(Callee::Machine(Duration::from_millis(5)));
+    let machine = rig.callout(custom(amd_ice(false))).await;
+    let s = rig.ended(&machine).await;
+    assert_eq!(body(&s, "ace")["amd"]["status"], "machine");
+    assert_eq!(body(&s, "dice")["to"]["endpoint"], CALLER);
+
+    // Without AMD asked, no verdict even for a machine.
+    rig.emulator
+        .script_next_callee(Callee::Machine(Duration::from_millis(5)));
+    let plain = json!({ "action": { "name": "connectPstn", "number": CALLER } }).to_string();
+    let s = rig.ended(&rig.callout(custom(plain)).await).await;
+    assert!(body(&s, "ace").get("amd").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_pstn_async_amd_sends_notify_events() {
+    let rig = rig(|e| match e["event"].as_str() {
+        Some("ace") => svaml(json!({ "action": { "name": "continue" } })),
+        _ => ok(),
+    })
+    .await;
+    rig.emulator
+        .script_next_callee(Callee::Machine(Duration::from_millis(5)));
+    let id = rig
+        .callout(json!({ "method": "customCallout", "customCallout": { "cli": OUR_NUMBER, "ice": amd_ice(true) } }))
+        .await;
+    let s = rig
+        .emulator
+        .wait_for(&id, WAIT, |s| {
+            s.events.iter().filter(|e| e.event == "notify").count() == 2
+        })
+        .await
+        .expect("two Notify events");
+    assert!(body(&s, "ace").get("amd").is_none());
+    let types: Vec<&Value> = s
+        .events
+        .iter()
+        .filter(|e| e.event == "notify")
+        .map(|e| &e.body["type"])
+        .collect();
+    assert_eq!(types, [&json!("amd"), &json!("amd_beep")]);
+    assert_eq!(s.events[2].body["amd"]["status"], "machine");
+    assert!(rig.emulator.hang_up_as(&id, Party::Callee).is_ok());
+    let s = rig.ended(&id).await;
+    assert_eq!(body(&s, "dice")["reason"], "CALLEEHANGUP");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_menu_honours_timeout_mills() {
+    let rig = rig(|e| match e["event"].as_str() {
+        Some("ice") => svaml(menu_reply(
+            json!({ "id": "main", "mainPrompt": "#tts[Hi]", "timeoutMills": 200,
+            "options": [{ "dtmf": "1", "action": "return(one)" }] }),
+        )),
+        Some("pie") => svaml(json!({ "action": { "name": "hangup" } })),
+        _ => ok(),
+    })
+    .await;
+    let started = Instant::now();
+    let id = rig.emulator.inbound_call(CALLER, OUR_NUMBER).unwrap();
+    let s = rig.ended(&id).await;
+    assert_eq!(body(&s, "pie")["menuResult"]["type"], "timeout");
+    // The config default is 3 s; the menu says 200 ms.
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_menu_repeats_the_repeat_prompt_before_invalid_input() {
+    let rig = rig(|e| match e["event"].as_str() {
+        Some("ice") => svaml(menu_reply(
+            json!({ "id": "main", "mainPrompt": "#tts[Choose]",
+            "repeatPrompt": "#tts[Again]", "repeats": 2, "timeoutMills": 3000,
+            "options": [{ "dtmf": "1", "action": "return(one)" }] }),
+        )),
+        Some("pie") => svaml(json!({ "action": { "name": "hangup" } })),
+        _ => ok(),
+    })
+    .await;
+    let id = rig.emulator.inbound_call(CALLER, OUR_NUMBER).unwrap();
+    rig.emulator.wait_for_event(&id, "ice", WAIT).await.unwrap();
+    for _ in 0..3 {
+        let before = rig.emulator.call(&id).unwrap().transcript.len();
+        rig.emulator.try_press(&id, "9").unwrap();
+        rig.emulator
+            .wait_for(&id, WAIT, |s| {
+                s.transcript.len() > before + 1
+                    || s.finished
+                    || !s.events.iter().all(|e| e.event == "ice")
+            })
+            .await;
+    }
+    let s = rig.ended(&id).await;
+    let again = s.transcript.iter().filter(|l| l.contains("Again")).count();
+    assert_eq!(again, 2, "{:?}", s.transcript);
+    assert_eq!(body(&s, "pie")["menuResult"]["type"], "invalidinput");
+    assert_eq!(events(&s), ["ice", "pie", "dice"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_menu_max_digits_collects_a_sequence() {
+    let rig = rig(|e| match e["event"].as_str() {
+        Some("ice") => svaml(menu_reply(json!({ "id": "main", "mainPrompt": "#tts[PIN]",
+            "maxDigits": 4, "timeoutMills": 2000 }))),
+        Some("pie") => svaml(json!({ "action": { "name": "hangup" } })),
+        _ => ok(),
+    })
+    .await;
+    // Four digits over two presses end the collection at the maximum.
+    let id = rig.emulator.inbound_call(CALLER, OUR_NUMBER).unwrap();
+    rig.emulator.wait_for_event(&id, "ice", WAIT).await.unwrap();
+    rig.emulator.try_press(&id, "12").unwrap();
+    rig.emulator.try_press(&id, "345").unwrap();
+    let s = rig.ended(&id).await;
+    assert_eq!(
+        body(&s, "pie")["menuResult"],
+        json!({ "menuId": "main", "type": "sequence", "value": "1234", "inputMethod": "dtmf" })
+    );
+    // `#` ends it early, leading zeros kept.
+    let id = rig.emulator.inbound_call(CALLER, OUR_NUMBER).unwrap();
+    rig.emulator.wait_for_event(&id, "ice", WAIT).await.unwrap();
+    rig.emulator.try_press(&id, "07#").unwrap();
+    let s = rig.ended(&id).await;
+    assert_eq!(body(&s, "pie")["menuResult"]["value"], "07");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enable_voice_menus_hear_speech() {
+    let rig = rig(|e| match e["event"].as_str() {
+        Some("ice") => svaml(
+            json!({ "action": { "name": "runMenu", "locale": "en-US", "enableVoice": true,
+            "menus": [{ "id": "main", "mainPrompt": "#tts[Say or press 2]",
+                "options": [{ "dtmf": "2", "action": "return(support)" }] }] } }),
+        ),
+        Some("pie") => svaml(json!({ "action": { "name": "hangup" } })),
+        _ => ok(),
+    })
+    .await;
+    let id = rig.emulator.inbound_call(CALLER, OUR_NUMBER).unwrap();
+    rig.emulator.wait_for_event(&id, "ice", WAIT).await.unwrap();
+    rig.emulator.speak(&id, "two").unwrap();
+    let s = rig.ended(&id).await;
+    assert_eq!(body(&s, "pie")["menuResult"]["value"], "support");
+    assert_eq!(body(&s, "pie")["menuResult"]["inputMethod"], "voice");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callout_greeting_and_locale_are_spoken_and_the_request_is_logged() {
+    let rig = rig(|e| match e["event"].as_str() {
+        Some("ace") => svaml(json!({ "action": { "name": "continue" } })),
+        _ => ok(),
+    })
+    .await;
+    let id = rig
+        .callout(
+            json!({ "method": "conferenceCallout", "conferenceCallout": {
+            "cli": OUR_NUMBER, "destination": { "type": "number", "endpoint": CALLER },
+            "conferenceId": "standup", "greeting": "Welcome to the stand-up.", "locale": "sv-SE",
+            "enableAce": true, "enableDice": true } }),
+        )
+        .await;
+    let s = rig
+        .emulator
+        .wait_for(&id, WAIT, |s| s.conference.is_some())
+        .await
+        .unwrap();
+    assert!(
+        said(&s, "say (sv-SE): Welcome to the stand-up."),
+        "{:?}",
+        s.transcript
+    );
+    assert!(said(&s, "locale sv-SE"), "{:?}", s.transcript);
+    rig.emulator.hang_up(&id);
+    let tts = rig
+        .callout(json!({ "method": "ttsCallout", "ttsCallout": { "cli": OUR_NUMBER,
+            "destination": { "type": "number", "endpoint": CALLER }, "text": "Hej", "locale": "sv-SE" } }))
+        .await;
+    assert!(said(&rig.ended(&tts).await, "say (sv-SE): Hej"));
+    let logged = rig.emulator.requests();
+    let first = &logged[0];
+    assert_eq!((first.method.as_str(), first.status), ("POST", 200));
+    assert_eq!(
+        first.body.as_ref().unwrap()["conferenceCallout"]["enableAce"],
+        true
+    );
+    assert_eq!(first.response.as_ref().unwrap()["callId"], json!(id));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn custom_callout_ice_and_dice_carry_every_field() {
+    let rig = rig(|e| match e["event"].as_str() {
+        Some("ice") => svaml(
+            json!({ "instructions": [{ "name": "say", "text": "Hi", "locale": "en-US" }],
+            "action": { "name": "hangup" } }),
+        ),
+        _ => ok(),
+    })
+    .await;
+    let ice_url = rig.emulator.call_ids().len(); // keep the borrow checker calm below
+    let _ = ice_url;
+    let callbacks = rig.seen.clone();
+    let url = {
+        // The app's own URL serves the custom ICE too.
+        let info = rig.control("GET", "/info", None).await.1;
+        info["callbackUrl"].as_str().unwrap().to_string()
+    };
+    let id = rig
+        .callout(json!({ "method": "customCallout", "customCallout": { "cli": OUR_NUMBER,
+            "destination": { "type": "number", "endpoint": CALLER }, "ice": url, "custom": "c1" } }))
+        .await;
+    let s = rig.ended(&id).await;
+    let ice = body(&s, "ice");
+    assert_eq!(ice["cli"], OUR_NUMBER);
+    assert_eq!(ice["to"], json!({ "type": "number", "endpoint": CALLER }));
+    assert_eq!(ice["domain"], "pstn");
+    assert_eq!(ice["originationType"], "PSTN");
+    assert_eq!(
+        ice["callResourceUrl"],
+        json!(format!("{}/calling/v1/calls/id/{id}", rig.emulator.url()))
+    );
+    let dice = body(&s, "dice");
+    assert_eq!(dice["to"]["endpoint"], CALLER);
+    assert_eq!(dice["from"], OUR_NUMBER.trim_start_matches('+'));
+    assert!(!callbacks.lock().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_pstn_makes_a_second_leg_with_its_own_id_state_and_dice() {
+    let rig = rig(|e| match e["event"].as_str() {
+        Some("ice") => svaml(json!({ "action": { "name": "connectPstn", "number": "+46709999999", "cli": OUR_NUMBER } })),
+        Some("ace") => svaml(json!({ "action": { "name": "continue" } })),
+        _ => ok(),
+    })
+    .await;
+    let id = rig.emulator.inbound_call(CALLER, OUR_NUMBER).unwrap();
+    let s = rig
+        .emulator
+        .wait_for(&id, WAIT, |s| !s.legs.is_empty())
+        .await
+        .unwrap();
+    let leg = s.legs[0].clone();
+    assert_ne!(leg, id);
+    let l = rig
+        .emulator
+        .wait_for(&leg, WAIT, |s| s.events.iter().any(|e| e.event == "ace"))
+        .await
+        .unwrap();
+    assert_eq!(l.parent.as_deref(), Some(id.as_str()));
+    assert_eq!(l.to, "+46709999999");
+    assert_eq!(body(&l, "ace")["callid"], json!(leg));
+    let (status, info, _) = rig
+        .rest("GET", &format!("/calling/v1/calls/id/{leg}"), None)
+        .await;
+    assert_eq!((status, info["status"].as_str()), (200, Some("ONGOING")));
+    // The callee hangs up: the leg and the call end, each with its DiCE.
+    rig.emulator.hang_up_as(&id, Party::Callee).unwrap();
+    let s = rig.ended(&id).await;
+    let l = rig.ended(&leg).await;
+    assert_eq!(body(&l, "dice")["reason"], "CALLEEHANGUP");
+    assert_eq!(body(&l, "dice")["callid"], json!(leg));
+    assert_eq!(body(&s, "dice")["reason"], "CALLEEHANGUP");
+    assert_eq!(events(&s), ["ice", "dice"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn busy_second_leg_and_suppressed_callbacks() {
+    let rig = rig(|e| match e["event"].as_str() {
+        Some("ice") => svaml(json!({ "action": { "name": "connectPstn", "number": "+46709999999", "suppressCallbacks": true } })),
+        _ => ok(),
+    })
+    .await;
+    rig.emulator.script_next_callee(Callee::Busy);
+    let id = rig.emulator.inbound_call(CALLER, OUR_NUMBER).unwrap();
+    let s = rig.ended(&id).await;
+    let leg = rig.ended(&s.legs[0]).await;
+    assert_eq!(leg.result, "BUSY");
+    assert!(leg.events.is_empty(), "suppressCallbacks: {:?}", leg.events);
+    assert_eq!(body(&s, "dice")["result"], "BUSY");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inbound_calls_to_unassigned_numbers_are_refused_and_405_has_allow() {
+    let rig = rig(|_| ok()).await;
+    let refused = rig
+        .emulator
+        .inbound_call(CALLER, "+46800000000")
+        .unwrap_err();
+    assert_eq!(refused.status(), 422);
+    let (status, _, _) = rig
+        .rest(
+            "DELETE",
+            "/v1/configuration/numbers",
+            Some(json!({ "number": OUR_OTHER_NUMBER })),
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert!(rig.emulator.inbound_call(CALLER, OUR_OTHER_NUMBER).is_err());
+    assert!(rig.emulator.calls().is_empty());
+    let (status, _, headers) = rig.rest("PUT", "/calling/v1/callouts", None).await;
+    assert_eq!(status, 405);
+    assert_eq!(headers["allow"], "POST");
+    let (status, _, headers) = rig.rest("POST", "/calling/v1/calls/id/abc", None).await;
+    assert_eq!(status, 405);
+    assert_eq!(headers["allow"], "GET, PATCH");
+}
+
+// ------------------------------------------------------------------ control API
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_control_api_drives_a_call_end_to_end() {
+    let rig = rig(|e| match e["event"].as_str() {
+        Some("ice") => svaml(menu_reply(
+            json!({ "id": "main", "mainPrompt": "#tts[Press 1]",
+            "options": [{ "dtmf": "1", "action": "return(one)" }] }),
+        )),
+        Some("pie") => svaml(
+            json!({ "instructions": [{ "name": "setCookie", "key": "k", "value": "v" }],
+            "action": { "name": "connectConf", "conferenceId": "room-x" } }),
+        ),
+        _ => ok(),
+    })
+    .await;
+    // Follow the event stream meanwhile.
+    let stream = rig
+        .http
+        .get(format!("{}/events", rig.emulator.control_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    let (status, call) = rig
+        .control(
+            "POST",
+            "/calls",
+            Some(json!({ "from": CALLER, "to": OUR_NUMBER })),
+        )
+        .await;
+    assert_eq!(status, 201, "{call}");
+    let id = call["callId"].as_str().unwrap().to_string();
+    rig.emulator.wait_for_event(&id, "ice", WAIT).await.unwrap();
+    let (status, _) = rig
+        .control(
+            "POST",
+            &format!("/calls/{id}/keys"),
+            Some(json!({ "keys": "1" })),
+        )
+        .await;
+    assert_eq!(status, 202);
+    rig.emulator
+        .wait_for(&id, WAIT, |s| {
+            s.phase == sinch_voice_emulator::Phase::InConference
+        })
+        .await
+        .expect("in the conference");
+    let (status, _) = rig
+        .control(
+            "POST",
+            &format!("/calls/{id}/hangup"),
+            Some(json!({ "party": "caller" })),
+        )
+        .await;
+    assert_eq!(status, 202);
+    rig.ended(&id).await;
+    let (_, view) = rig.control("GET", &format!("/calls/{id}"), None).await;
+    assert_eq!(view["phase"], "ended");
+    assert_eq!(view["reason"], "CALLERHANGUP");
+    assert_eq!(view["cookies"]["k"], "v");
+    let kinds: Vec<&str> = view["callbacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["ice", "pie", "dice"]);
+    assert!(view["callbacks"][0]["reply"]["action"]["name"] == "runMenu");
+    let (_, list) = rig.control("GET", "/calls", None).await;
+    assert_eq!(list["calls"].as_array().unwrap().len(), 1);
+
+    // The stream saw the call from start to finish.
+    let mut stream = stream;
+    let mut text = String::new();
+    let deadline = Instant::now() + WAIT;
+    while !text.contains("call.finished") && Instant::now() < deadline {
+        match tokio::time::timeout(Duration::from_secs(2), stream.chunk()).await {
+            Ok(Ok(Some(chunk))) => text.push_str(&String::from_utf8_lossy(&chunk)),
+            _ => break,
+        }
+    }
+    for kind in [
+        "event: hello",
+        "event: call.started",
+        "event: callback",
+        "event: transcript",
+        "event: call.ended",
+        "event: call.finished",
+    ] {
+        assert!(text.contains(kind), "{kind} missing from {text}");
+    }
+
+    // Callees scripted over the API; reset forgets the calls.
+    let (status, _) = rig
+        .control("POST", "/callees", Some(json!({ "behaviour": "busy" })))
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = rig.control("POST", "/reset", Some(json!({}))).await;
+    assert_eq!(status, 204);
+    assert!(rig.emulator.calls().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn control_api_bad_input_gets_clear_errors() {
+    let rig = rig(|e| match e["event"].as_str() {
+        Some("ice") => svaml(json!({ "action": { "name": "park" } })),
+        _ => ok(),
+    })
+    .await;
+    let url = rig.emulator.control_url();
+    let raw = |body: &'static str| {
+        rig.http
+            .post(format!("{url}/calls"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let response = raw("{\"from\": ").await.unwrap();
+    assert_eq!(response.status(), 400);
+    let answer: Value = response.json().await.unwrap();
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Malformed JSON"),
+        "{answer}"
+    );
+    let response = raw("{\"from\":\"x\",\"to\":\"+46812345678\",\"nope\":1}")
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let (status, answer) = rig
+        .control("POST", "/calls/nope/keys", Some(json!({ "keys": "1" })))
+        .await;
+    assert_eq!((status, answer["errorCode"].as_i64()), (404, Some(40400)));
+    let (status, _) = rig.control("GET", "/calls/nope", None).await;
+    assert_eq!(status, 404);
+    let (status, _) = rig.control("DELETE", "/calls", None).await;
+    assert_eq!(status, 405);
+
+    let id = rig.emulator.inbound_call(CALLER, OUR_NUMBER).unwrap();
+    rig.emulator.wait_for_event(&id, "ice", WAIT).await.unwrap();
+    let (status, _) = rig
+        .control(
+            "POST",
+            &format!("/calls/{id}/keys"),
+            Some(json!({ "keys": "1a" })),
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (status, _) = rig
+        .control("POST", &format!("/calls/{id}/hangup"), None)
+        .await;
+    assert_eq!(status, 415, "a POST without a JSON content type");
+    let (status, _) = rig
+        .control("POST", &format!("/calls/{id}/hangup"), Some(json!({})))
+        .await;
+    assert_eq!(status, 202);
+    rig.ended(&id).await;
+    let (status, answer) = rig
+        .control("POST", &format!("/calls/{id}/hangup"), Some(json!({})))
+        .await;
+    assert_eq!(status, 409, "a second hang-up: {answer}");
+    let (status, answer) = rig
+        .control(
+            "POST",
+            &format!("/calls/{id}/keys"),
+            Some(json!({ "keys": "1" })),
+        )
+        .await;
+    assert_eq!(status, 409, "keys on an ended call: {answer}");
+    assert!(answer["message"].as_str().unwrap().contains("has ended"));
+    let s = rig.emulator.call(&id).unwrap();
+    assert_eq!(events(&s), ["ice", "dice"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cross_origin_requests_to_the_control_api_are_refused() {
+    let rig = rig(|_| ok()).await;
+    let url = format!("{}/calls", rig.emulator.control_url());
+    let body = json!({ "from": CALLER, "to": OUR_NUMBER });
+    // A forged Origin.
+    let response = rig
+        .http
+        .post(&url)
+        .header("origin", "https://evil.example")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+    // A form post (what a page can send without a preflight).
+    let response = rig
+        .http
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("from=%2B46701234567&to=%2B46812345678")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 415);
+    let response = rig
+        .http
+        .post(&url)
+        .header("content-type", "text/plain")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 415);
+    // DNS rebinding: a Host that is a name other than localhost.
+    let response = rig
+        .http
+        .post(&url)
+        .header("host", "evil.example")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    // A preflight gets no CORS permission.
+    let response = rig
+        .http
+        .request(reqwest::Method::OPTIONS, &url)
+        .header("origin", "https://evil.example")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+    assert!(!response.status().is_success());
+    assert!(rig.emulator.calls().is_empty(), "no call was started");
+    // The same origin is fine.
+    let origin = rig.emulator.url().to_string();
+    let response = rig
+        .http
+        .post(&url)
+        .header("origin", origin)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callback_servers_that_stall_or_flood_still_get_every_dice() {
+    let huge = Bytes::from(vec![b' '; 10 * 1024 * 1024]);
+    let rig = rig(move |e| match (e["event"].as_str(), e["callid"].as_str()) {
+        (Some("ice"), _) => {
+            let mut response = Response::new(axum::body::Body::from(huge.clone()));
+            response
+                .headers_mut()
+                .insert("content-type", "application/json".parse().unwrap());
+            response
+        }
+        _ => ok(),
+    })
+    .await;
+    let flooded = rig.emulator.inbound_call(CALLER, OUR_NUMBER).unwrap();
+    let s = rig.ended(&flooded).await;
+    assert_eq!(events(&s), ["ice", "dice"]);
+    assert!(
+        s.events[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("larger than"),
+        "{:?}",
+        s.events[0].error
+    );
+    assert_eq!(body(&s, "dice")["reason"], "CALLBACKERROR");
+
+    // A server that accepts and never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent = format!("http://{}/cb", listener.local_addr().unwrap());
+    let _hold = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            open.push(socket);
+        }
+    });
+    rig.emulator.set_callback_url(silent);
+    let started = Instant::now();
+    let stalled = rig.emulator.inbound_call(CALLER, OUR_NUMBER).unwrap();
+    let s = rig.ended(&stalled).await;
+    assert_eq!(events(&s), ["ice", "dice"]);
+    assert_eq!(s.events[0].error.as_deref(), Some("no answer in time"));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // Still serving.
+    let (status, _, _) = rig.rest("GET", "/v1/configuration/numbers", None).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_inbound_calls() {
+    let rig = rig_with(
+        Config {
+            callback_timeout: Duration::from_secs(20),
+            ..config()
+        },
+        |e| match e["event"].as_str() {
+            Some("ice") => svaml(
+                json!({ "instructions": [{ "name": "say", "text": "Hi", "locale": "en-US" }],
+                "action": { "name": "hangup" } }),
+            ),
+            _ => ok(),
+        },
+    )
+    .await;
+    let started = Instant::now();
+    let ids: Vec<String> = (0..1000)
+        .map(|_| rig.emulator.inbound_call(CALLER, OUR_NUMBER).unwrap())
+        .collect();
+    assert!(
+        rig.emulator
+            .wait_until_all_finished(Duration::from_secs(60))
+            .await
+    );
+    let took = started.elapsed();
+    eprintln!("1000 concurrent inbound calls, ICE to DiCE: {took:?}");
+    for id in &ids {
+        let s = rig.emulator.call(id).unwrap();
+        assert_eq!(events(&s), ["ice", "dice"], "{id}");
+        assert_eq!(s.reason, "MANAGERHANGUP");
+    }
+    assert_eq!(rig.seen.lock().unwrap().len(), 2000);
+}
