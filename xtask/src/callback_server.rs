@@ -56,7 +56,10 @@ impl CallbackHandler for Ivr {
             .prompt(Prompt::tts(
                 "Press 1 for sales, 2 for support, 3 for reception.",
             ))
-            .repeat(Prompt::tts("Press 1 for sales, 2 for support, 3 for reception."), 2)
+            .repeat(
+                Prompt::tts("Press 1 for sales, 2 for support, 3 for reception."),
+                2,
+            )
             .max_digits(1)
             .timeout_mills(5000)
             .on_key_return("1", "confirm")
@@ -65,14 +68,22 @@ impl CallbackHandler for Ivr {
         Ok(IceResponse::builder()
             .say("Welcome to Acme.", "en-GB")
             .set_cookie("flow", "reminder")
-            .run_menu(RunMenu::new([menu]).locale("en-GB").barge(true).main_menu("main"))
+            .run_menu(
+                RunMenu::new([menu])
+                    .locale("en-GB")
+                    .barge(true)
+                    .main_menu("main"),
+            )
             .build()?)
     }
 }
 
 fn fixture(key: &str) -> String {
     let fixtures: serde_json::Value = serde_json::from_str(FIXTURES).expect("fixtures are JSON");
-    fixtures[key].as_str().expect("a string fixture").to_string()
+    fixtures[key]
+        .as_str()
+        .expect("a string fixture")
+        .to_string()
 }
 
 fn credentials() -> Credentials {
