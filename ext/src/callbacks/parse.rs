@@ -91,7 +91,8 @@ fn unknown(
     let callid = map
         .get("callid")
         .or_else(|| map.get("callId"))
-        .and_then(|v| v.parse::<String>().ok());
+        .and_then(|v| v.parse::<String>().ok())
+        .filter(|id| !id.is_empty());
     let text = String::from_utf8_lossy(body).trim().to_string();
     let body = serde_json::value::RawValue::from_string(text)
         .map(RawJson::from_raw)

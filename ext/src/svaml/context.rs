@@ -6,28 +6,11 @@ use std::marker::PhantomData;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
+use super::document::{Context, Svaml};
 use super::error::SvamlError;
 use super::model::*;
 use super::prompt::Prompt;
 use super::validate::validate;
-
-mod sealed {
-    pub trait Sealed {}
-}
-
-/// A callback context: which actions and instructions its reply may carry.
-pub trait Context: sealed::Sealed + Send + Sync + 'static {
-    /// Short name used in messages, e.g. `ICE`.
-    const NAME: &'static str;
-    /// The reply in prose, e.g. "an ICE reply".
-    const REPLY: &'static str;
-    /// Whether a reply must carry an action (PATCH bodies may carry instructions only).
-    const ACTION_REQUIRED: bool;
-    /// Whether this context accepts the action.
-    fn allows_action(kind: ActionKind) -> bool;
-    /// Whether this context accepts the instruction.
-    fn allows_instruction(kind: InstructionKind) -> bool;
-}
 
 /// The reply to an Incoming Call Event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +36,7 @@ macro_rules! context {
     ($ctx:ident, $name:literal, $reply:literal, required: $required:literal,
      actions: [$($action:ident: $action_ty:ty),*],
      instructions: [$($instruction:ident: $instruction_ty:ty),*]) => {
-        impl sealed::Sealed for $ctx {}
+        impl super::document::sealed::Sealed for $ctx {}
         impl Context for $ctx {
             const NAME: &'static str = $name;
             const REPLY: &'static str = $reply;
@@ -94,7 +77,7 @@ context!(Patch, "PATCH", "a PATCH of a call", required: false,
                    StopRecording: StopRecording]);
 
 // By hand: the macro needs at least one action, and a leg takes none (rest-api.md §4.4).
-impl sealed::Sealed for Leg {}
+impl super::document::sealed::Sealed for Leg {}
 impl Context for Leg {
     const NAME: &'static str = "LEG";
     const REPLY: &'static str = "a PATCH of a call leg";
@@ -108,47 +91,6 @@ impl Context for Leg {
 }
 impl AllowedIn<Leg> for PlayFiles<'_> {}
 impl AllowedIn<Leg> for Say<'_> {}
-
-/// A validated SVAML document for context `C`: instructions in order, then one action.
-/// Made by [`SvamlBuilder::build`] or [`Svaml::parse`]; both validate.
-pub struct Svaml<'a, C: Context> {
-    pub(crate) instructions: Vec<Instruction<'a>>,
-    pub(crate) action: Option<Action<'a>>,
-    pub(crate) extra: serde_json::Map<String, serde_json::Value>,
-    pub(crate) context: PhantomData<fn() -> C>,
-}
-
-// By hand: derives would demand `C: Clone + Debug + PartialEq` of the marker type.
-impl<C: Context> Clone for Svaml<'_, C> {
-    fn clone(&self) -> Self {
-        Svaml {
-            instructions: self.instructions.clone(),
-            action: self.action.clone(),
-            extra: self.extra.clone(),
-            context: PhantomData,
-        }
-    }
-}
-
-impl<C: Context> PartialEq for Svaml<'_, C> {
-    fn eq(&self, other: &Self) -> bool {
-        self.instructions == other.instructions
-            && self.action == other.action
-            && self.extra == other.extra
-    }
-}
-
-impl<C: Context> Eq for Svaml<'_, C> {}
-
-impl<C: Context> std::fmt::Debug for Svaml<'_, C> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Svaml")
-            .field("context", &C::NAME)
-            .field("instructions", &self.instructions)
-            .field("action", &self.action)
-            .finish()
-    }
-}
 
 /// The reply to an ICE.
 pub type IceResponse<'a> = Svaml<'a, Ice>;

@@ -37,6 +37,7 @@
 //! ```
 
 mod context;
+mod document;
 mod enums;
 mod error;
 mod model;
@@ -48,9 +49,10 @@ mod validate;
 pub use crate::values::MAX_CONFERENCE_ID;
 pub use crate::values::{CallHeader, Destination, DestinationType, MusicOnHold};
 pub use context::{
-    Ace, AceResponse, AllowedIn, CallUpdate, Context, Ice, IceResponse, Leg, LegUpdate, Patch, Pie,
-    PieResponse, Svaml, SvamlBuilder,
+    Ace, AceResponse, AllowedIn, CallUpdate, Ice, IceResponse, Leg, LegUpdate, Patch, Pie,
+    PieResponse, SvamlBuilder,
 };
+pub use document::{Context, Svaml};
 pub use enums::{DtmfMode, Indications, Transport};
 pub use error::{Issue, SvamlError};
 pub use model::*;

@@ -9,7 +9,7 @@ use serde::Deserializer;
 use serde::de::{MapAccess, Visitor};
 use serde_json::Value;
 
-use super::context::{Context, Svaml};
+use super::document::{Context, Svaml};
 use super::error::{Issue, SvamlError};
 use super::model::*;
 use super::validate::validate;

@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
-use super::context::{Ace, Context, Ice, Leg, Patch, Pie, Svaml};
+use super::context::{Ace, Ice, Leg, Patch, Pie};
+use super::document::{Context, Svaml};
 use super::model::*;
 
 fn tagged(name: &str, fields: Schema) -> Schema {

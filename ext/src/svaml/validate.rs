@@ -1,7 +1,7 @@
 //! The rules types cannot carry (svaml.md §1, §5, §6, §7): limits, menu references, key and
 //! DTMF alphabets, fields required together. Allocation-free unless something is wrong.
 
-use super::context::Context;
+use super::document::Context;
 use super::error::Issue;
 use super::model::*;
 use super::prompt::{check_prompt, is_spoken, split_chain};
