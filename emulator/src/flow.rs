@@ -116,11 +116,40 @@ pub(crate) fn start_inbound(shared: &Arc<Shared>, from: &str, to: &str) -> Strin
     id
 }
 
+/// What a callout request asks for, checked: callee, caller id, custom data and options.
+pub(crate) struct Planned {
+    to: String,
+    cli: String,
+    custom: String,
+    options: Options,
+}
+
 /// A callout: the callee is rung, then the flow the callout asked for runs.
 pub(crate) fn start_callout(
     shared: &Arc<Shared>,
     request: types::CalloutRequest,
 ) -> Result<String, ApiError> {
+    let Planned {
+        to,
+        cli,
+        custom,
+        options,
+    } = plan_callout(request)?;
+    let (id, input) = new_call(shared, &cli, &to, "number", custom);
+    let leg = Leg {
+        shared: Arc::clone(shared),
+        id: id.clone(),
+        inbound: false,
+        options,
+        input,
+        recording: None,
+    };
+    tokio::spawn(leg.run_callout());
+    Ok(id)
+}
+
+/// Reads what a callout asks for and checks the callee, without starting anything.
+pub(crate) fn plan_callout(request: types::CalloutRequest) -> Result<Planned, ApiError> {
     let bad = |m: &str| ApiError::new(axum::http::StatusCode::BAD_REQUEST, 40002, m.to_string());
     let (to, kind, cli, custom, options) = match request {
         types::CalloutRequest::TtsCallout { tts_callout: c } => {
@@ -186,17 +215,12 @@ pub(crate) fn start_callout(
             format!("Invalid destination: {e}"),
         ));
     }
-    let (id, input) = new_call(shared, &cli, &to, "number", custom);
-    let leg = Leg {
-        shared: Arc::clone(shared),
-        id: id.clone(),
-        inbound: false,
+    Ok(Planned {
+        to,
+        cli,
+        custom,
         options,
-        input,
-        recording: None,
-    };
-    tokio::spawn(leg.run_callout());
-    Ok(id)
+    })
 }
 
 impl Leg {

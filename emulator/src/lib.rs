@@ -25,6 +25,8 @@
 
 mod auth;
 mod flow;
+#[doc(hidden)]
+pub mod fuzzing;
 mod rest;
 mod state;
 

@@ -21,9 +21,9 @@ pub const MAX_REQUEST_BYTES: usize = 256 * 1024;
 /// A platform error: status and `{errorCode, message}` body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ApiError {
-    status: StatusCode,
-    code: u32,
-    message: String,
+    pub(crate) status: StatusCode,
+    pub(crate) code: u32,
+    pub(crate) message: String,
 }
 
 impl ApiError {
@@ -66,7 +66,7 @@ fn empty(status: StatusCode) -> Response {
 }
 
 /// Reads a typed body, naming the field that is wrong.
-fn body_as<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+pub(crate) fn body_as<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(ApiError::bad_request(
             "Malformed JSON: expected a JSON object",
@@ -207,6 +207,13 @@ async fn route(
 }
 
 async fn callout(shared: &Arc<Shared>, body: &Bytes) -> Result<Response, ApiError> {
+    let request = parse_callout(body)?;
+    let call_id = flow::start_callout(shared, request)?;
+    Ok(json_response(json!({ "callId": call_id })))
+}
+
+/// Reads a callout request body.
+pub(crate) fn parse_callout(body: &[u8]) -> Result<types::CalloutRequest, ApiError> {
     // The request is a union tagged by `method`: read the tag, then the one object it names,
     // so a wrong field is reported by its path (`ttsCallout.destination`).
     let value: Value = body_as(body)?;
@@ -262,8 +269,7 @@ async fn callout(shared: &Arc<Shared>, body: &Bytes) -> Result<Response, ApiErro
             )));
         }
     };
-    let call_id = flow::start_callout(shared, request)?;
-    Ok(json_response(json!({ "callId": call_id })))
+    Ok(request)
 }
 
 fn get_call(shared: &Arc<Shared>, call_id: &str) -> Result<Response, ApiError> {
@@ -294,13 +300,7 @@ fn get_call(shared: &Arc<Shared>, call_id: &str) -> Result<Response, ApiError> {
 }
 
 fn update_call(shared: &Arc<Shared>, call_id: &str, body: &Bytes) -> Result<Response, ApiError> {
-    let update = CallUpdate::parse(body).map_err(|e| {
-        let first = e.issues.first();
-        ApiError::bad_request(match first {
-            Some(issue) => format!("Invalid SVAML at `{}`: {}", issue.path, issue.message),
-            None => e.to_string(),
-        })
-    })?;
+    let json = parse_update(body)?;
     let state = shared.lock();
     let call = state
         .calls
@@ -311,9 +311,20 @@ fn update_call(shared: &Arc<Shared>, call_id: &str, body: &Bytes) -> Result<Resp
             "Call {call_id} is not ongoing"
         )));
     }
-    let json: Value = serde_json::from_str(&update.to_json()).expect("SVAML serialises to JSON");
     let _ = call.input.send(Input::Update(json));
     Ok(empty(StatusCode::OK))
+}
+
+/// Reads the SVAML body of an update of a call or of a leg, as the JSON the call obeys.
+pub(crate) fn parse_update(body: &[u8]) -> Result<Value, ApiError> {
+    let update = CallUpdate::parse(body).map_err(|e| {
+        let first = e.issues.first();
+        ApiError::bad_request(match first {
+            Some(issue) => format!("Invalid SVAML at `{}`: {}", issue.path, issue.message),
+            None => e.to_string(),
+        })
+    })?;
+    Ok(serde_json::from_str(&update.to_json()).expect("SVAML serialises to JSON"))
 }
 
 fn no_conference(id: &str) -> ApiError {

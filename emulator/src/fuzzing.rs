@@ -1,0 +1,48 @@
+//! The property behind the `emulator_rest_body` fuzz target of `fuzz/`: every REST body the
+//! emulator reads, read from the fuzzer's bytes. The corpus-replay test calls the very same
+//! function on every committed corpus file, on stable. Not part of the API.
+
+use axum::http::StatusCode;
+use sinch_voice::raw::types;
+
+use crate::flow;
+use crate::rest::{self, ApiError};
+
+/// Feeds the bytes to each body reader of the REST operations (callout, update call or leg,
+/// manage participant, assign and unassign numbers, set callback URLs), as the operation
+/// would. Properties: nothing panics; a refusal is a 400 with error code 40001 or 40002 and
+/// a message that says whether the JSON is malformed or which parameter is wrong.
+pub fn rest_body(data: &[u8]) {
+    if let Ok(request) = rest::parse_callout(data).map_err(refusal) {
+        let _ = flow::plan_callout(request).map_err(refusal);
+    }
+    if let Ok(update) = rest::parse_update(data).map_err(refusal) {
+        assert!(update.is_object(), "an update is a JSON object: {update}");
+    }
+    let _ = rest::body_as::<types::ManageParticipantRequest>(data).map_err(refusal);
+    if let Ok(request) = rest::body_as::<types::AssignNumbersRequest>(data).map_err(refusal) {
+        for number in &request.numbers {
+            let _ = sinch_voice::E164::check(number);
+        }
+    }
+    let _ = rest::body_as::<types::UnassignNumberRequest>(data).map_err(refusal);
+    let _ = rest::body_as::<types::ApplicationCallbacks>(data).map_err(refusal);
+}
+
+fn refusal(e: ApiError) {
+    assert_eq!(e.status, StatusCode::BAD_REQUEST, "{e:?}");
+    assert!(matches!(e.code, 40001 | 40002 | 40005), "{e:?}");
+    assert!(
+        [
+            "Malformed JSON",
+            "Invalid parameter",
+            "Missing parameter",
+            "Invalid SVAML",
+            "Invalid destination",
+            "TTS callout information missing",
+        ]
+        .iter()
+        .any(|start| e.message.starts_with(start)),
+        "a refusal that says nothing useful: {e:?}"
+    );
+}
