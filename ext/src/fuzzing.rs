@@ -8,9 +8,9 @@ use std::time::Duration;
 use crate::callbacks::{CallbackEvent, Verifier, VerifyError};
 use crate::credentials::Credentials;
 use crate::signing::{SigningInput, sign};
-use crate::svaml::{Ace, Context, Ice, Leg, Patch, Pie, Prompt, Svaml};
 use crate::svaml::MAX_TTS_CHARS;
 use crate::svaml::prompt as prompt_checks;
+use crate::svaml::{Ace, Context, Ice, Leg, Patch, Pie, Prompt, Svaml};
 
 /// `CallbackEvent::parse` and `parse_owned` agree (same `Ok`/`Err`, equal values); whatever
 /// parses serialises to JSON that parses to an equal event, and serialising is stable.
@@ -31,7 +31,10 @@ pub fn callback_parse(data: &[u8]) {
             String::from_utf8_lossy(&json)
         )
     });
-    assert_eq!(again, event, "parse -> serialise -> parse changed the event");
+    assert_eq!(
+        again, event,
+        "parse -> serialise -> parse changed the event"
+    );
     let json_again = serde_json::to_vec(&again).expect("a parsed event serialises");
     assert_eq!(
         String::from_utf8_lossy(&json_again),
@@ -189,9 +192,7 @@ impl Request {
             line
         };
         let request_line = String::from_utf8_lossy(line()).into_owned();
-        let (method, path) = request_line
-            .split_once(' ')
-            .unwrap_or((&request_line, "/"));
+        let (method, path) = request_line.split_once(' ').unwrap_or((&request_line, "/"));
         let (method, path) = (method.to_string(), path.to_string());
         let mut headers = Vec::new();
         loop {
@@ -230,18 +231,32 @@ fn round_trip<C: Context>(data: &[u8]) {
     let document = match Svaml::<C>::parse(data) {
         Ok(document) => document,
         Err(e) => {
-            assert!(!e.issues.is_empty(), "{}: a refusal without an issue", C::NAME);
+            assert!(
+                !e.issues.is_empty(),
+                "{}: a refusal without an issue",
+                C::NAME
+            );
             return;
         }
     };
     let json = document.to_json();
     let mut written = Vec::new();
     document.write_json(&mut written);
-    assert_eq!(written, json.as_bytes(), "{}: write_json != to_json", C::NAME);
+    assert_eq!(
+        written,
+        json.as_bytes(),
+        "{}: write_json != to_json",
+        C::NAME
+    );
     let again = Svaml::<C>::parse(json.as_bytes())
         .unwrap_or_else(|e| panic!("{}: {json} does not parse back: {e}", C::NAME));
     assert_eq!(again, document, "{}: {json} parses back different", C::NAME);
-    assert_eq!(again.to_json(), json, "{}: canonical JSON is not stable", C::NAME);
+    assert_eq!(
+        again.to_json(),
+        json,
+        "{}: canonical JSON is not stable",
+        C::NAME
+    );
 }
 
 /// The prompt mini-language (`#tts[..]`, `#ssml[..]`, `#href[..]`, file ids, `;` chains).
@@ -360,7 +375,8 @@ mod tests {
             Ok(())
         );
         assert_eq!(verify_outcomes(data), [Ok(()), Ok(())]);
-        let stale = String::from_utf8_lossy(data).replace("2024-01-01T00:01:00Z", "2023-12-31T23:00:00Z");
+        let stale =
+            String::from_utf8_lossy(data).replace("2024-01-01T00:01:00Z", "2023-12-31T23:00:00Z");
         let [timed, untimed] = verify_outcomes(stale.as_bytes());
         assert!(matches!(timed, Err(VerifyError::Stale { .. })), "{timed:?}");
         assert_eq!(untimed, Ok(()));
