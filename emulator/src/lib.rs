@@ -51,6 +51,8 @@ mod control;
 mod engine;
 mod error;
 mod flow;
+#[doc(hidden)]
+pub mod fuzzing;
 mod rest;
 mod state;
 

@@ -28,7 +28,7 @@ fn empty(status: StatusCode) -> Response {
 }
 
 /// Reads a typed body, naming the field that is wrong.
-fn body_as<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+pub(crate) fn body_as<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(ApiError::bad_request(
             "Malformed JSON: expected a JSON object",

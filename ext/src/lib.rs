@@ -78,6 +78,8 @@ mod conferences;
 mod configuration;
 mod credentials;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod region;
 mod retry;
 pub mod signing;

@@ -42,7 +42,7 @@ mod enums;
 mod error;
 mod model;
 mod parse;
-mod prompt;
+pub(crate) mod prompt;
 mod schema;
 mod validate;
 
