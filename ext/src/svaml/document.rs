@@ -25,7 +25,7 @@ pub trait Context: sealed::Sealed + Send + Sync + 'static {
 }
 
 /// A validated SVAML document for context `C`: instructions in order, then one action.
-/// Made by [`SvamlBuilder::build`] or [`Svaml::parse`]; both validate.
+/// Made by [`SvamlBuilder::build`](super::SvamlBuilder::build) or [`Svaml::parse`]; both validate.
 pub struct Svaml<'a, C: Context> {
     pub(crate) instructions: Vec<Instruction<'a>>,
     pub(crate) action: Option<Action<'a>>,
