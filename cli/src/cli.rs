@@ -101,9 +101,11 @@ pub(crate) enum Command {
         long_about = "Starts the Sinch Voice emulator and an IVR callback server on 127.0.0.1, \
 then plays two calls: an inbound call that presses 1 and joins the conference \"sales\", and \
 a callout whose callee presses 2 and hears goodbye. Every callback and SVAML reply is \
-printed as it happens, then a summary."
+printed as it happens, then a summary. With --console the emulator and the IVR keep \
+running afterwards, and the emulator's web console (a page to dial the IVR, press keys and \
+watch every callback and reply) is printed to open in a browser."
     )]
-    Demo,
+    Demo(DemoArgs),
     /// Place a callout.
     #[command(subcommand)]
     Callout(CalloutOp),
@@ -133,6 +135,18 @@ printed as it happens, then a summary."
     /// Serve the Sinch Voice emulator on 127.0.0.1 until interrupted (ctrl-c), or drive a
     /// running one (call, press, hangup, calls, events, requests, ...).
     Emulator(EmulatorArgs),
+}
+
+/// `demo`: play the two calls, and with `--console` keep going.
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// Keep the emulator and the IVR running after the demo, with the web console open to
+    /// explore the demo's calls and place new ones (ctrl-c to stop).
+    #[arg(long)]
+    pub(crate) console: bool,
+    /// Port of the emulator (0: any free port); with --console, a stable address to bookmark.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) port: u16,
 }
 
 /// `emulator`: serve, or a subcommand that drives a running emulator.

@@ -19,6 +19,7 @@ use sinch_voice::ConferenceCallout;
 use sinch_voice::callbacks::{CallbackRouter, Verifier};
 use sinch_voice_emulator::{CallSnapshot, Config, Emulator, EmulatorHandle};
 
+use crate::cli::DemoArgs;
 use ivr::{Ivr, ROOM, Replies};
 use output::{Output, short_id};
 
@@ -30,16 +31,18 @@ const CALLER: &str = "+15551230001";
 const APP_NUMBER: &str = "+46812345678";
 /// Whom the callout calls.
 const CALLEE: &str = "+15557654321";
+/// How long a menu waits for a key in console mode.
+const CONSOLE_MENU_TIMEOUT: Duration = Duration::from_secs(60);
 /// Longest wait for any one step.
 const STEP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Runs the demo on its own runtime. `Err` says what failed, for the user.
-pub(crate) fn run() -> Result<(), String> {
+pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    runtime.block_on(play())
+    runtime.block_on(play(args))
 }
 
 /// Aborts the callback server when the demo ends, however it ends.
@@ -51,16 +54,21 @@ impl Drop for AbortOnDrop {
     }
 }
 
-async fn play() -> Result<(), String> {
+async fn play(args: &DemoArgs) -> Result<(), String> {
     let out = Arc::new(Output::new());
     let config = Config {
         answer_delay: Duration::from_millis(50),
-        menu_timeout: Duration::from_secs(3),
+        // A person at the console's keypad needs longer than the scripted caller.
+        menu_timeout: if args.console {
+            CONSOLE_MENU_TIMEOUT
+        } else {
+            Duration::from_secs(3)
+        },
         ..Config::default()
     };
     let emulator = Emulator::builder()
         .config(config)
-        .start()
+        .start_on(args.port)
         .await
         .map_err(|e| format!("cannot start the emulator on 127.0.0.1: {e}"))?;
 
@@ -102,7 +110,16 @@ async fn play() -> Result<(), String> {
         &emulator,
         &out,
         &[("inbound", inbound), ("callout", callout)],
-    )
+    )?;
+    if args.console {
+        out.heading("Console");
+        out.line(&format!("  console    {}", emulator.console_url()));
+        out.line(&format!(
+            "  The emulator and the IVR keep running: open the console, dial {APP_NUMBER} from its phone, press 1 or 2 (ctrl-c to stop)."
+        ));
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    Ok(())
 }
 
 /// Call 1: a caller dials the application's number, presses 1, joins "sales", is kicked.

@@ -53,6 +53,7 @@ async fn serve(
         .map_err(|e| Failure::Failed(format!("cannot listen on {host}:{port}: {e}")))?;
     println!("Sinch Voice emulator at {}", emulator.url());
     println!("control API at {}", emulator.control_url());
+    println!("console at {}", emulator.console_url());
     match &callback_url {
         Some(url) => println!("callbacks go to {url}"),
         None => println!(

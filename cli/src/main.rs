@@ -41,7 +41,7 @@ fn main() -> ExitCode {
             .init();
     }
     let result = match cli.command {
-        Command::Demo => demo::run().map_err(Failure::Failed),
+        Command::Demo(args) => demo::run(&args).map_err(Failure::Failed),
         Command::Emulator(args) => emulator::run(&cli.global, args),
         Command::Sign(args) => tools::sign(&cli.global, &args),
         Command::Callback(op) => tools::callback(&cli.global, op),

@@ -199,7 +199,7 @@ fn prepare(command: Command) -> Result<Job, Failure> {
         Command::Numbers(op) => Job::Numbers(op),
         Command::Callbacks(op) => Job::Callbacks(op),
         Command::Number(op) => Job::Number(op),
-        Command::Demo
+        Command::Demo(_)
         | Command::Emulator { .. }
         | Command::Sign(_)
         | Command::Callback(_)

@@ -26,7 +26,10 @@ use crate::engine::Shared;
 use crate::error::ApiError;
 use crate::flow;
 use crate::rest::percent_decode;
-use crate::state::{Call, Callee, Direction, EventRecord, Input, Party, Phase, RequestRecord};
+use crate::state::{
+    Answer, Call, Callee, Direction, EventRecord, Input, Listening, Member, Party, Phase,
+    RequestRecord, Verdict,
+};
 
 /// The prefix of every control route.
 pub const PREFIX: &str = "/_emulator/v1";
@@ -40,6 +43,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/_emulator/v1/calls/{callId}/keys"),
     ("POST", "/_emulator/v1/calls/{callId}/speech"),
     ("POST", "/_emulator/v1/calls/{callId}/hangup"),
+    ("POST", "/_emulator/v1/calls/{callId}/answer"),
+    ("GET", "/_emulator/v1/conferences"),
     ("POST", "/_emulator/v1/callees"),
     ("GET", "/_emulator/v1/requests"),
     ("PUT", "/_emulator/v1/callback-url"),
@@ -81,6 +86,13 @@ struct Speech {
     text: String,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswerBody {
+    #[serde(rename = "as")]
+    answer: Answer,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct HangUp {
@@ -95,7 +107,8 @@ pub struct ScriptCallee {
     /// The number; absent: the next callee dialled, whatever the number.
     #[serde(default)]
     pub number: Option<String>,
-    /// `answers` (a person), `human` (the same), `machine`, `busy` or `noAnswer`.
+    /// `answers` (a person), `human` (the same), `machine`, `busy`, `noAnswer`, or `manual`
+    /// (rings until answered through `POST /calls/{callId}/answer`).
     pub behaviour: String,
     /// For `answers`/`human`/`machine`: how long it rings first (ms).
     #[serde(default)]
@@ -124,6 +137,10 @@ pub struct CallbackView {
     pub status: u16,
     /// The answer's JSON body.
     pub reply: Option<Value>,
+    /// The answer's body as text, when it was not JSON.
+    pub reply_text: Option<String>,
+    /// What the emulator made of the answer as SVAML (absent when it was not read as SVAML).
+    pub verdict: Option<Verdict>,
     /// Why the answer was not usable.
     pub error: Option<String>,
     /// Sent this long after the call started (ms).
@@ -140,6 +157,8 @@ impl From<&EventRecord> for CallbackView {
             request: e.body.clone(),
             status: e.status,
             reply: e.reply.clone(),
+            reply_text: e.reply_text.clone(),
+            verdict: e.verdict.clone(),
             error: e.error.clone(),
             at_ms: e.at.as_secs_f64() * 1000.0,
             took_ms: e.took.as_secs_f64() * 1000.0,
@@ -181,6 +200,8 @@ pub struct CallView {
     pub duration: u64,
     /// The conference it is in.
     pub conference: Option<String>,
+    /// The menu waiting for input, while one is.
+    pub listening: Option<Listening>,
     /// The call is over and its closing callbacks were answered.
     pub finished: bool,
     /// What was said, played and pressed.
@@ -213,6 +234,7 @@ pub(crate) fn view(call: &Call) -> CallView {
         custom: call.custom.clone(),
         duration,
         conference: call.conference.clone(),
+        listening: call.listening.clone(),
         finished: call.done,
         transcript: call.transcript.clone(),
         cookies: call.cookies.clone(),
@@ -311,6 +333,21 @@ pub(crate) fn speak(shared: &Shared, id: &str, text: &str) -> Result<(), ApiErro
     send(shared, id, Input::Speech(text.to_string()))
 }
 
+/// Someone answers a ringing callout or leg by hand: a person, a machine, or busy.
+pub(crate) fn answer(shared: &Shared, id: &str, answer: Answer) -> Result<(), ApiError> {
+    {
+        let state = shared.lock();
+        let call = state.calls.get(id).ok_or_else(|| unknown_call(id))?;
+        if call.direction == Direction::Inbound || !call.callee_ringing {
+            return Err(ApiError::conflict(format!(
+                "Call {id} is not ringing a callee (it is {})",
+                call.phase.as_str()
+            )));
+        }
+    }
+    send(shared, id, Input::Answer(answer))
+}
+
 /// One side hangs up.
 pub(crate) fn hang_up(shared: &Shared, id: &str, party: Party) -> Result<(), ApiError> {
     send(shared, id, Input::HangUp(party))
@@ -328,9 +365,10 @@ pub(crate) fn script_callee(shared: &Shared, request: ScriptCallee) -> Result<()
         "machine" => Callee::Machine(after),
         "busy" => Callee::Busy,
         "noanswer" | "no_answer" | "no-answer" => Callee::NoAnswer,
+        "manual" => Callee::Manual,
         other => {
             return Err(ApiError::bad_request(format!(
-                "Invalid parameter `behaviour`: {other:?} is not answers, human, machine, busy or noAnswer"
+                "Invalid parameter `behaviour`: {other:?} is not answers, human, machine, busy, noAnswer or manual"
             )));
         }
     };
@@ -362,9 +400,79 @@ pub(crate) fn call(shared: &Shared, id: &str) -> Result<CallView, ApiError> {
         .ok_or_else(|| unknown_call(id))
 }
 
-/// The REST request log.
-pub(crate) fn requests(shared: &Shared) -> Vec<RequestRecord> {
-    shared.lock().requests.clone()
+/// The REST request log; with a call id, only the requests about that call (its id in the
+/// path, or the callout that made it).
+pub(crate) fn requests(shared: &Shared, call_id: Option<&str>) -> Vec<RequestRecord> {
+    let state = shared.lock();
+    match call_id {
+        None => state.requests.clone(),
+        Some(id) => state
+            .requests
+            .iter()
+            .filter(|r| concerns(r, id))
+            .cloned()
+            .collect(),
+    }
+}
+
+fn concerns(record: &RequestRecord, call_id: &str) -> bool {
+    !call_id.is_empty()
+        && (record.decoded_path.split('/').any(|part| part == call_id)
+            || record
+                .response
+                .as_ref()
+                .and_then(|r| r.get("callId"))
+                .and_then(Value::as_str)
+                == Some(call_id))
+}
+
+/// A conference as the control API shows it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConferenceView {
+    /// The room.
+    pub conference_id: String,
+    /// Who is in it, in the order they joined.
+    pub participants: Vec<ParticipantView>,
+}
+
+/// A participant of a conference.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantView {
+    /// The participant's call.
+    pub call_id: String,
+    /// The participant's number.
+    pub cli: String,
+    /// Seconds in the room.
+    pub duration: u64,
+    /// Muted.
+    pub muted: bool,
+    /// On hold.
+    pub on_hold: bool,
+}
+
+fn participant(member: &Member) -> ParticipantView {
+    ParticipantView {
+        call_id: member.call_id.clone(),
+        cli: member.cli.clone(),
+        duration: member.joined.elapsed().as_secs(),
+        muted: member.muted,
+        on_hold: member.on_hold,
+    }
+}
+
+/// Every conference with participants.
+pub(crate) fn conferences(shared: &Shared) -> Vec<ConferenceView> {
+    shared
+        .lock()
+        .conferences
+        .iter()
+        .map(|(room, members)| ConferenceView {
+            conference_id: room.clone(),
+            participants: members.iter().map(participant).collect(),
+        })
+        .collect()
 }
 
 /// Ends every ongoing call (without callbacks) and forgets calls, conferences, scripted
@@ -406,6 +514,8 @@ pub(crate) fn info(shared: &Shared) -> Value {
         "applicationKey": shared.credentials.key(),
         "applicationSecret": shared.secret,
         "callbackUrl": state.primary_url,
+        "fallbackUrl": state.fallback_url,
+        "consoleUrl": format!("{}{}", shared.base_url, crate::console::PATH),
         "numbers": state.numbers.iter().map(|n| &n.number).collect::<Vec<_>>(),
     })
 }
@@ -449,6 +559,14 @@ fn find_route(path: &str) -> (Vec<&'static str>, Option<&'static str>, Option<St
     (methods, template, id)
 }
 
+/// A query parameter's value, percent-decoded.
+fn query_value(query: Option<&str>, name: &str) -> Option<String> {
+    query?.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (percent_decode(key) == name).then(|| percent_decode(&value.replace('+', " ")))
+    })
+}
+
 /// The host part of a `Host` value (`[::1]:80` gives `::1`).
 fn host_name(host: &str) -> &str {
     if let Some(rest) = host.strip_prefix('[') {
@@ -458,7 +576,7 @@ fn host_name(host: &str) -> &str {
 }
 
 /// Refuses what a page from another origin could send.
-fn check_origin(request: &Request) -> Result<(), ApiError> {
+pub(crate) fn check_origin(request: &Request) -> Result<(), ApiError> {
     let forbidden = |m: String| ApiError::new(StatusCode::FORBIDDEN, 40300, m);
     let host = request
         .headers()
@@ -520,6 +638,7 @@ async fn serve(shared: &Arc<Shared>, request: Request) -> Result<Response, ApiEr
     check_origin(&request)?;
     let method = request.method().clone();
     let path = request.uri().path().to_string();
+    let query = request.uri().query().map(str::to_string);
     let (methods, template, id) = find_route(&path);
     let Some(template) = template else {
         return Err(ApiError::not_found(format!(
@@ -581,6 +700,12 @@ async fn serve(shared: &Arc<Shared>, request: Request) -> Result<Response, ApiEr
             speak(shared, &id, &speech.text)?;
             accepted()
         }
+        ("POST", "/_emulator/v1/calls/{callId}/answer") => {
+            let body: AnswerBody = parse(&body)?;
+            answer(shared, &id, body.answer)?;
+            accepted()
+        }
+        ("GET", "/_emulator/v1/conferences") => ok(json!({ "conferences": conferences(shared) })),
         ("POST", "/_emulator/v1/calls/{callId}/hangup") => {
             let hangup: HangUp = parse(&body)?;
             hang_up(shared, &id, hangup.party.unwrap_or(Party::Caller))?;
@@ -590,7 +715,10 @@ async fn serve(shared: &Arc<Shared>, request: Request) -> Result<Response, ApiEr
             script_callee(shared, parse(&body)?)?;
             StatusCode::NO_CONTENT.into_response()
         }
-        ("GET", "/_emulator/v1/requests") => ok(json!({ "requests": requests(shared) })),
+        ("GET", "/_emulator/v1/requests") => {
+            let call_id = query_value(query.as_deref(), "callId");
+            ok(json!({ "requests": requests(shared, call_id.as_deref()) }))
+        }
         ("PUT", "/_emulator/v1/callback-url") => {
             let url: CallbackUrl = parse(&body)?;
             set_callback_url(shared, url.url)?;

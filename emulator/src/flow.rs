@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -23,7 +24,10 @@ use tokio::sync::mpsc;
 
 use crate::engine::Shared;
 use crate::error::ApiError;
-use crate::state::{Call, Callee, Direction, EventRecord, Input, Member, Party, Phase};
+use crate::state::{
+    Answer, Call, Callee, Direction, EventRecord, Input, Listening, Member, Party, Phase,
+    REPLY_TEXT_KEPT, Verdict, VerdictIssue,
+};
 
 /// How long the platform rings before giving up, when nobody says otherwise.
 pub const DEFAULT_DIAL_TIMEOUT: Duration = Duration::from_secs(2);
@@ -37,6 +41,57 @@ enum Reply {
     Ice,
     Ace,
     Pie,
+}
+
+impl Reply {
+    fn prose(self) -> &'static str {
+        use sinch_voice::svaml::{Ace, Context, Ice, Pie};
+        match self {
+            Reply::Ice => Ice::REPLY,
+            Reply::Ace => Ace::REPLY,
+            Reply::Pie => Pie::REPLY,
+        }
+    }
+}
+
+/// The verdict shown for a parsed answer.
+fn verdict_of(context: Reply, accepted: bool, error: Option<&SvamlError>) -> Verdict {
+    match error {
+        Some(error) if !accepted => Verdict {
+            accepted: false,
+            context: error.context.to_string(),
+            issues: error
+                .issues
+                .iter()
+                .map(|i| VerdictIssue {
+                    path: i.path.clone(),
+                    message: i.message.clone(),
+                })
+                .collect(),
+        },
+        _ => Verdict {
+            accepted: true,
+            context: context.prose().to_string(),
+            issues: Vec::new(),
+        },
+    }
+}
+
+/// The start of a body that is not JSON, cut on a character boundary.
+fn reply_text(bytes: &[u8]) -> String {
+    let mut kept = &bytes[..bytes.len().min(REPLY_TEXT_KEPT)];
+    if kept.len() < bytes.len()
+        && let Err(e) = std::str::from_utf8(kept)
+        && e.error_len().is_none()
+    {
+        // The cut fell inside a character: keep the whole ones before it.
+        kept = &kept[..e.valid_up_to()];
+    }
+    let mut text = String::from_utf8_lossy(kept).into_owned();
+    if bytes.len() > REPLY_TEXT_KEPT {
+        text.push_str(&format!(" … ({} bytes in all)", bytes.len()));
+    }
+    text
 }
 
 /// A reply, validated for its context, as typed instructions and one action.
@@ -150,6 +205,8 @@ fn new_call(shared: &Arc<Shared>, call: NewCall<'_>) -> (String, mpsc::Unbounded
             transcript: Vec::new(),
             events: Vec::new(),
             conference: None,
+            listening: None,
+            callee_ringing: false,
             done: false,
             input: sender,
         },
@@ -340,6 +397,9 @@ struct Runner {
     is_leg: bool,
     /// Input that arrived while ringing, for later.
     pending: std::collections::VecDeque<Input>,
+    /// 1 + the index in the call's records of the callback whose answer is being read (0:
+    /// none, as for inline SVAML), so its verdict lands on the right record.
+    answered_record: AtomicUsize,
 }
 
 type Boxed<'a> = Pin<Box<dyn Future<Output = End> + Send + 'a>>;
@@ -361,6 +421,7 @@ impl Runner {
             dialled,
             is_leg: false,
             pending: std::collections::VecDeque::new(),
+            answered_record: AtomicUsize::new(0),
         }
     }
 
@@ -462,6 +523,7 @@ impl Runner {
     async fn callback_to(&self, field: Option<String>, body: Value) -> Option<Value> {
         match field {
             Some(svaml) if svaml.trim_start().starts_with('{') => {
+                self.answered_record.store(0, Ordering::Relaxed);
                 serde_json::from_str::<Value>(&svaml).ok()
             }
             Some(url) if !url.trim().is_empty() => self.send(&url, body).await,
@@ -499,6 +561,7 @@ impl Runner {
             .header("authorization", &signature.authorization)
             .body(bytes)
             .timeout(self.shared.config.callback_timeout);
+        let mut not_json = None;
         let (status, reply, error) = match request.send().await {
             Ok(mut response) => {
                 let status = response.status().as_u16();
@@ -523,6 +586,9 @@ impl Runner {
                     }
                 }
                 let reply = serde_json::from_slice::<Value>(&text).ok();
+                if reply.is_none() && !text.iter().all(u8::is_ascii_whitespace) {
+                    not_json = Some(reply_text(&text));
+                }
                 match error {
                     Some(error) => (status, None, Some(error)),
                     None if (200..300).contains(&status) => (status, reply, None),
@@ -537,6 +603,8 @@ impl Runner {
             body,
             status,
             reply: reply.clone(),
+            reply_text: not_json,
+            verdict: None,
             error: error.clone(),
             at,
             took: sent.elapsed(),
@@ -550,18 +618,62 @@ impl Runner {
                 "request": record.body,
                 "status": record.status,
                 "reply": record.reply,
+                "replyText": record.reply_text,
                 "error": record.error,
                 "atMs": at.as_secs_f64() * 1000.0,
                 "tookMs": record.took.as_secs_f64() * 1000.0,
             }),
         );
-        self.with_call(|call| call.events.push(record));
+        let index = self.with_call(|call| {
+            call.events.push(record);
+            call.events.len()
+        });
+        self.answered_record
+            .store(index.unwrap_or(0), Ordering::Relaxed);
         self.shared.changed();
         if error.is_none() {
             Some(reply.unwrap_or(Value::Null))
         } else {
             None
         }
+    }
+
+    /// Reads an answer as SVAML for its context and notes the verdict on its callback's record.
+    fn judge(&self, context: Reply, bytes: &[u8]) -> Result<Steps, SvamlError> {
+        let result = parse_reply(context, bytes);
+        self.note_verdict(context, result.is_ok(), result.as_ref().err());
+        result
+    }
+
+    /// Notes what was made of an answer on the record of the callback it answered.
+    fn note_verdict(&self, context: Reply, accepted: bool, error: Option<&SvamlError>) {
+        let index = self.answered_record.load(Ordering::Relaxed);
+        if index == 0 {
+            return;
+        }
+        let mut verdict = verdict_of(context, accepted, error);
+        self.with_call(|call| {
+            if let Some(record) = call.events.get_mut(index - 1) {
+                // Read as SVAML, an answer that was not JSON is `null`: say what it really was.
+                if record.reply.is_none() && !verdict.accepted {
+                    let what = match record.reply_text {
+                        Some(_) => "the answer is not JSON",
+                        None => "the answer is empty",
+                    };
+                    verdict.issues = vec![VerdictIssue {
+                        path: "$".into(),
+                        message: what.into(),
+                    }];
+                }
+                record.verdict = Some(verdict.clone());
+            }
+        });
+        self.shared.publish(
+            "callback.verdict",
+            Some(&self.id),
+            json!({ "index": index - 1, "verdict": verdict }),
+        );
+        self.shared.changed();
     }
 
     fn started(&self) -> Instant {
@@ -596,6 +708,7 @@ impl Runner {
             }
         }
         let end = match self.callback(ice).await {
+            // An empty or non-JSON answer is read as SVAML too, and refused as such.
             Some(reply) => self.obey(Reply::Ice, reply).await,
             None => self.ice_failed(),
         };
@@ -636,10 +749,10 @@ impl Runner {
     async fn dial_and_flow(&mut self) -> End {
         self.callout_intro();
         let to = self.with_call(|c| c.to.clone()).unwrap_or_default();
-        let callee = self.shared.callee(&to);
-        if let Some(end) = self.ring(callee, None).await {
-            return end;
-        }
+        let callee = match self.ring(self.shared.callee(&to), None).await {
+            Ok(callee) => callee,
+            Err(end) => return end,
+        };
         self.answered();
         self.dialled = true;
         if self.options.enable_ace && self.sends_callbacks() {
@@ -651,15 +764,36 @@ impl Runner {
         self.callout_default().await
     }
 
-    /// Rings the callee; `Some` when the call ends without an answer.
-    async fn ring(&mut self, callee: Callee, dial_timeout: Option<Duration>) -> Option<End> {
+    /// Rings the callee; `Ok` with who answered (a person or a machine), `Err` when the call
+    /// ends without an answer. An answer given by hand (`Input::Answer`) wins over the script.
+    async fn ring(
+        &mut self,
+        callee: Callee,
+        dial_timeout: Option<Duration>,
+    ) -> Result<Callee, End> {
         self.set_phase(Phase::Ringing);
+        self.with_call(|call| call.callee_ringing = true);
+        let outcome = self.ring_until_answered(callee, dial_timeout).await;
+        self.with_call(|call| call.callee_ringing = false);
+        outcome
+    }
+
+    async fn ring_until_answered(
+        &mut self,
+        callee: Callee,
+        dial_timeout: Option<Duration>,
+    ) -> Result<Callee, End> {
         let limit = dial_timeout.unwrap_or(self.shared.config.dial_timeout);
         let no_answer = End::new(CallResult::NoAnswer, CallEndReason::Timeout);
+        let busy = || End::new(CallResult::Busy, CallEndReason::NotApplicable);
         let (delay, outcome) = match callee {
-            Callee::Answers(delay) | Callee::Machine(delay) if delay <= limit => (delay, None),
-            Callee::Answers(_) | Callee::Machine(_) | Callee::NoAnswer => (limit, Some(no_answer)),
-            Callee::Busy => return Some(End::new(CallResult::Busy, CallEndReason::NotApplicable)),
+            Callee::Answers(delay) | Callee::Machine(delay) if delay <= limit => {
+                (delay, Ok(callee))
+            }
+            Callee::Answers(_) | Callee::Machine(_) | Callee::NoAnswer | Callee::Manual => {
+                (limit, Err(no_answer))
+            }
+            Callee::Busy => return Err(busy()),
         };
         let sleep = tokio::time::sleep(delay);
         tokio::pin!(sleep);
@@ -668,11 +802,14 @@ impl Runner {
                 _ = &mut sleep => return outcome,
                 input = self.recv() => match input {
                     None | Some(Input::HangUp(Party::Caller)) | Some(Input::Kick) => {
-                        return Some(End::new(CallResult::NoAnswer, CallEndReason::Cancel));
+                        return Err(End::new(CallResult::NoAnswer, CallEndReason::Cancel));
                     }
                     Some(Input::HangUp(Party::Callee)) => {
-                        return Some(End::new(CallResult::NoAnswer, CallEndReason::CalleeHangup));
+                        return Err(End::new(CallResult::NoAnswer, CallEndReason::CalleeHangup));
                     }
+                    Some(Input::Answer(Answer::Human)) => return Ok(Callee::Answers(Duration::ZERO)),
+                    Some(Input::Answer(Answer::Machine)) => return Ok(Callee::Machine(Duration::ZERO)),
+                    Some(Input::Answer(Answer::Busy)) => return Err(busy()),
                     // A PATCH waits for the answer; keys and speech reach nobody yet.
                     Some(update @ Input::Update(_)) => self.pending.push_back(update),
                     Some(other) => self.ignored(other),
@@ -714,8 +851,10 @@ impl Runner {
             None | Some(Value::Null) => Ok(None),
             Some(reply) => {
                 let bytes = serde_json::to_vec(&reply).unwrap_or_default();
+                // `continue` carries on here; anything else is obeyed (and judged) by `obey`.
                 match parse_reply(Reply::Ace, &bytes) {
                     Ok(steps) if matches!(steps.action, Some(Action::Continue(_))) => {
+                        self.note_verdict(Reply::Ace, true, None);
                         self.instructions(&steps.instructions).await;
                         Ok(None)
                     }
@@ -800,7 +939,7 @@ impl Runner {
     fn obey(&mut self, context: Reply, reply: Value) -> Boxed<'_> {
         Box::pin(async move {
             let bytes = serde_json::to_vec(&reply).unwrap_or_default();
-            let steps = match parse_reply(context, &bytes) {
+            let steps = match self.judge(context, &bytes) {
                 Ok(steps) => steps,
                 Err(error) => return self.illegal_svaml(error).await,
             };
@@ -956,10 +1095,11 @@ impl Runner {
             call.domain = target.domain.clone();
         });
         self.callout_intro();
-        let callee = self.shared.callee(&target.endpoint);
-        if let Some(end) = self.ring(callee, target.dial_timeout).await {
-            return end;
-        }
+        let scripted = self.shared.callee(&target.endpoint);
+        let callee = match self.ring(scripted, target.dial_timeout).await {
+            Ok(callee) => callee,
+            Err(end) => return end,
+        };
         self.answered();
         self.dialled = true;
         self.record_transcript(format!("connected to {}", target.endpoint));
@@ -1063,10 +1203,11 @@ impl Runner {
 
     /// The second leg's own life: ring, answer, AMD, ACE, then connected until someone hangs up.
     async fn run_leg(&mut self, target: Target) -> End {
-        let callee = self.shared.callee(&target.endpoint);
-        if let Some(end) = self.ring(callee, target.dial_timeout).await {
-            return end;
-        }
+        let scripted = self.shared.callee(&target.endpoint);
+        let callee = match self.ring(scripted, target.dial_timeout).await {
+            Ok(callee) => callee,
+            Err(end) => return end,
+        };
         self.answered();
         self.dialled = true;
         let parent = self.with_call(|c| c.parent.clone()).flatten();
@@ -1101,6 +1242,11 @@ impl Runner {
             let repeats = menu.repeats.unwrap_or(0);
             let max_digits = menu.max_digits.unwrap_or(1).max(1) as usize;
             self.prompt(menu.main_prompt.as_deref(), &locale);
+            self.listen(Some(Listening {
+                menu_id: menu.id.to_string(),
+                max_digits,
+                enable_voice: voice,
+            }));
             let mut attempt = 0;
             let (kind, value, method) = loop {
                 let collected = match self.collect(timeout, max_digits, voice).await {
@@ -1134,6 +1280,7 @@ impl Runner {
                     .or(menu.main_prompt.as_deref());
                 self.prompt(repeat, &locale);
             };
+            self.listen(None);
             let mut pie = self.base_event("pie");
             pie["menuResult"] = json!({
                 "menuId": menu.id,
@@ -1148,6 +1295,12 @@ impl Runner {
             };
         }
         End::answered(CallEndReason::ManagerHangup)
+    }
+
+    /// Notes the menu the call listens with (shown by the control API and the console).
+    fn listen(&self, listening: Option<Listening>) {
+        self.with_call(|call| call.listening = listening);
+        self.shared.changed();
     }
 
     fn prompt(&self, prompt: Option<&str>, locale: &Option<String>) {
@@ -1188,6 +1341,8 @@ impl Runner {
                 Some(Input::Speech(text)) => {
                     self.record_transcript(format!("speech ignored: {text}"));
                 }
+                // Only a ringing call can be answered (the control API checks).
+                Some(Input::Answer(_)) => {}
                 Some(Input::Keys(keys)) => {
                     self.record_transcript(format!("keys: {keys}"));
                     let mut done = false;
@@ -1378,6 +1533,7 @@ async fn finish(
                 let now = Instant::now();
                 call.ended = Some(now);
                 call.phase = Phase::Ended;
+                call.listening = None;
                 call.status = CallStatus::Final;
                 call.result = end.result.clone();
                 call.reason = end.call_reason.clone();

@@ -47,6 +47,7 @@
 //! ```
 
 mod auth;
+mod console;
 mod control;
 mod engine;
 mod error;
@@ -63,9 +64,15 @@ use std::time::{Duration, Instant};
 
 use sinch_voice::Credentials;
 
-pub use control::{CallView, CallbackView, OPENAPI as CONTROL_OPENAPI, PREFIX as CONTROL_PREFIX};
+pub use control::{
+    CallView, CallbackView, ConferenceView, OPENAPI as CONTROL_OPENAPI, PREFIX as CONTROL_PREFIX,
+    ParticipantView,
+};
 pub use error::ApiError;
-pub use state::{Callee, Direction, EventRecord, Party, Phase, RequestRecord};
+pub use state::{
+    Answer, Callee, Direction, EventRecord, Listening, Party, Phase, RequestRecord, Verdict,
+    VerdictIssue,
+};
 
 use engine::Shared;
 use state::{OwnedNumber, State};
@@ -220,7 +227,9 @@ impl Emulator {
                 async move {
                     let path = request.uri().path();
                     let control = path == control::PREFIX || path.starts_with("/_emulator/");
-                    if control {
+                    if console::serves(path) {
+                        console::handle(request)
+                    } else if control {
                         control::handle(shared, request).await
                     } else {
                         rest::handle(shared, request).await
@@ -392,6 +401,22 @@ impl EmulatorHandle {
         control::hang_up(&self.shared, call_id, party)
     }
 
+    /// Answers a ringing callout or leg by hand (`POST /_emulator/v1/calls/{id}/answer`):
+    /// for a callee scripted [`Callee::Manual`], or to answer sooner than scripted.
+    pub fn answer(&self, call_id: &str, answer: Answer) -> Result<(), ApiError> {
+        control::answer(&self.shared, call_id, answer)
+    }
+
+    /// Every conference with participants (`GET /_emulator/v1/conferences`).
+    pub fn conferences(&self) -> Vec<ConferenceView> {
+        control::conferences(&self.shared)
+    }
+
+    /// The web console's address: open it in a browser.
+    pub fn console_url(&self) -> String {
+        format!("{}{}", self.base_url, console::PATH)
+    }
+
     /// The call as the control API shows it (`GET /_emulator/v1/calls/{id}`).
     pub fn call_view(&self, call_id: &str) -> Result<CallView, ApiError> {
         control::call(&self.shared, call_id)
@@ -404,7 +429,7 @@ impl EmulatorHandle {
 
     /// The REST requests received, oldest first (`GET /_emulator/v1/requests`).
     pub fn requests(&self) -> Vec<RequestRecord> {
-        control::requests(&self.shared)
+        control::requests(&self.shared, None)
     }
 
     /// Forgets calls, conferences, scripted callees and the request log (`POST /reset`).

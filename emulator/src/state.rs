@@ -21,6 +21,54 @@ pub enum Callee {
     Busy,
     /// Rings until the timeout, then the call ends with NOANSWER.
     NoAnswer,
+    /// Rings until someone answers for it (`POST /_emulator/v1/calls/{id}/answer`, the web
+    /// console's buttons) or the dial timeout runs out.
+    Manual,
+}
+
+/// How a ringing callee is answered by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Answer {
+    /// A person picks up (AMD says `human`).
+    Human,
+    /// An answering machine picks up (AMD says `machine`).
+    Machine,
+    /// The callee rejects the call: busy.
+    Busy,
+}
+
+/// What the emulator made of a callback's SVAML answer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verdict {
+    /// The answer was valid SVAML for its context and was obeyed.
+    pub accepted: bool,
+    /// The context it was read as, e.g. "an ICE reply".
+    pub context: String,
+    /// Every problem found, in document order (empty when accepted).
+    pub issues: Vec<VerdictIssue>,
+}
+
+/// One problem of a refused answer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct VerdictIssue {
+    /// Where, as a JSON path (`action.conferenceId`).
+    pub path: String,
+    /// What is wrong there.
+    pub message: String,
+}
+
+/// The menu a call is listening with.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Listening {
+    /// The menu's id.
+    pub menu_id: String,
+    /// How many keys it collects.
+    pub max_digits: usize,
+    /// Whether it hears speech (`enableVoice`).
+    pub enable_voice: bool,
 }
 
 /// One callback the platform sent, and what it got back.
@@ -36,6 +84,11 @@ pub struct EventRecord {
     pub status: u16,
     /// The answer's body as JSON, when it was JSON.
     pub reply: Option<Value>,
+    /// The answer's body as text, when it was not JSON (cut at [`REPLY_TEXT_KEPT`] bytes).
+    pub reply_text: Option<String>,
+    /// What the emulator made of the answer as SVAML; `None` when it was not read as SVAML
+    /// (DiCE and Notify answers, or no answer).
+    pub verdict: Option<Verdict>,
     /// Why the answer was not usable (timeout, connection refused, too large), if it was not.
     pub error: Option<String>,
     /// When it was sent, since the call started.
@@ -60,6 +113,7 @@ pub(crate) enum Input {
     Keys(String),
     Speech(String),
     HangUp(Party),
+    Answer(Answer),
     Update(Box<CallUpdate<'static>>),
     Kick,
 }
@@ -137,6 +191,10 @@ pub(crate) struct Call {
     pub transcript: Vec<String>,
     pub events: Vec<EventRecord>,
     pub conference: Option<String>,
+    /// The menu waiting for input, while one is.
+    pub listening: Option<Listening>,
+    /// A callee's phone is ringing (it can be answered by hand).
+    pub callee_ringing: bool,
     /// The call is over and the callbacks that close it (Notify, DiCE) were answered.
     pub done: bool,
     pub input: mpsc::UnboundedSender<Input>,
@@ -209,6 +267,9 @@ impl State {
         format!("{:032x}", (0x5eed_u128 << 96) | u128::from(self.next_id))
     }
 }
+
+/// How much of an answer that is not JSON is kept for display.
+pub const REPLY_TEXT_KEPT: usize = 64 * 1024;
 
 /// The longest request log kept (oldest dropped first).
 pub(crate) const MAX_REQUESTS: usize = 10_000;
