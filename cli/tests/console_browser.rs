@@ -469,6 +469,13 @@ fn odd_answer(ice: &Value) -> Response {
             "instructions": [{ "name": "say", "text": "x".repeat(1_000_000) }],
             "action": { "name": "hangup" }
         })),
+        // A menu that hears speech.
+        "15550000005" => json(json!({
+            "action": { "name": "runMenu", "enableVoice": true, "locale": "en-US", "menus": [{
+                "id": "main", "mainPrompt": "#tts[Say sales or support]",
+                "options": [{ "dtmf": "1", "action": "return(sales)" }]
+            }] }
+        })),
         _ => json(json!({ "action": { "name": "hangup" } })),
     }
 }
@@ -484,6 +491,11 @@ fn refused_replies_garbage_and_script_bodies_are_shown_as_text() {
         let router = axum::Router::new().fallback(|body: axum::body::Bytes| async move {
             let event: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
             match event["event"].as_str() {
+                // A slow server: the answer comes after the platform gave up (2 s).
+                Some("ice") if event["cli"] == "15550000006" => {
+                    tokio::time::sleep(Duration::from_millis(2500)).await;
+                    odd_answer(&event)
+                }
                 Some("ice") => odd_answer(&event),
                 _ => StatusCode::OK.into_response(),
             }
@@ -546,6 +558,36 @@ fn refused_replies_garbage_and_script_bodies_are_shown_as_text() {
             .text("#timeline li[data-event=\"ice\"] .reply-body")
             .await;
         assert!(big.contains("more characters not shown"), "{}", &big[big.len().saturating_sub(200)..]);
+
+        // Speech where the menu has enableVoice: the page shows a text box.
+        browser.dial("+15550000005").await;
+        browser.callback("ice", "accepted").await;
+        browser
+            .until(
+                "the voice box",
+                "return !document.getElementById('voice-form').hidden",
+            )
+            .await;
+        browser.type_into("#voice-text", "sales please").await;
+        browser.click("#voice-send").await;
+        browser.callback("pie", "empty").await;
+        browser
+            .until(
+                "what was heard in the transcript",
+                "return [...document.querySelectorAll('#transcript li')].some(li => li.textContent === 'heard: sales please')",
+            )
+            .await;
+        let pie = browser
+            .text("#timeline li[data-event=\"pie\"] .gist")
+            .await;
+        assert!(pie.contains("(voice)"), "{pie}");
+
+        // A slow server: the platform gave up waiting, and the timeline says so.
+        browser.dial("+15550000006").await;
+        browser.callback("ice", "error").await;
+        browser.click("#timeline li[data-event=\"ice\"] summary").await;
+        let verdict = browser.text("#timeline li[data-event=\"ice\"] .verdict").await;
+        assert_eq!(verdict, "no answer in time", "the timeout, said plainly");
 
         // A callback server that is down: the timeline says so.
         let down = format!("http://127.0.0.1:{}/gone", free_port());
