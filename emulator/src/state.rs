@@ -84,7 +84,7 @@ pub struct EventRecord {
     pub status: u16,
     /// The answer's body as JSON, when it was JSON.
     pub reply: Option<Value>,
-    /// The answer's body as text, when it was not JSON (cut at [`REPLY_TEXT_KEPT`] bytes).
+    /// The answer's body as text, when it was not JSON (its first 64 KiB).
     pub reply_text: Option<String>,
     /// What the emulator made of the answer as SVAML; `None` when it was not read as SVAML
     /// (DiCE and Notify answers, or no answer).
