@@ -215,8 +215,18 @@ pub(crate) enum EmulatorOp {
         #[arg(long)]
         callee: bool,
     },
+    /// Answer a ringing callout or leg by hand: as a person, a machine, or reject it as busy.
+    Answer {
+        /// The call id.
+        id: String,
+        /// human, machine or busy.
+        #[arg(long = "as", value_name = "HOW", default_value = "human")]
+        answer: String,
+    },
     /// List the calls.
     Calls,
+    /// List the conferences and their participants (muted, on hold).
+    Conferences,
     /// Show one call: state, legs, transcript, every callback.
     Show {
         /// The call id.
@@ -229,10 +239,14 @@ pub(crate) enum EmulatorOp {
         until_finished: Option<String>,
     },
     /// The REST requests the emulator received.
-    Requests,
+    Requests {
+        /// Only the requests about this call.
+        #[arg(long, value_name = "CALL_ID")]
+        call: Option<String>,
+    },
     /// Script the next callee (or the callee at --number).
     Callee {
-        /// answers, human, machine, busy or noAnswer.
+        /// answers, human, machine, busy, noAnswer, or manual (rings until `answer`).
         behaviour: String,
         /// Only for this number.
         #[arg(long)]

@@ -256,6 +256,37 @@ impl Control {
                 done(global, &format!("the {party} of {id} hung up"));
                 Ok(())
             }
+            EmulatorOp::Answer { id, answer } => {
+                self.request(
+                    "POST",
+                    &format!("/calls/{id}/answer"),
+                    Some(json!({ "as": answer })),
+                )
+                .await?;
+                done(global, &format!("answered {id} as {answer}"));
+                Ok(())
+            }
+            EmulatorOp::Conferences => {
+                let rooms = self.request("GET", "/conferences", None).await?;
+                if global.json {
+                    println!("{}", rooms["conferences"]);
+                } else {
+                    for room in rooms["conferences"].as_array().into_iter().flatten() {
+                        println!("{}", room["conferenceId"].as_str().unwrap_or(""));
+                        for p in room["participants"].as_array().into_iter().flatten() {
+                            println!(
+                                "  {}  {}  {} s{}{}",
+                                p["callId"].as_str().unwrap_or(""),
+                                p["cli"].as_str().unwrap_or(""),
+                                p["duration"],
+                                if p["muted"] == true { "  muted" } else { "" },
+                                if p["onHold"] == true { "  on hold" } else { "" },
+                            );
+                        }
+                    }
+                }
+                Ok(())
+            }
             EmulatorOp::Calls => {
                 let calls = self.request("GET", "/calls", None).await?;
                 if global.json {
@@ -281,8 +312,18 @@ impl Control {
                 print_call(global, &view);
                 Ok(())
             }
-            EmulatorOp::Requests => {
-                let requests = self.request("GET", "/requests", None).await?;
+            EmulatorOp::Requests { call } => {
+                let path = match call {
+                    Some(id) => {
+                        // The query encoded as a form would be: any id reaches the emulator intact.
+                        let mut url =
+                            reqwest::Url::parse("http://emulator/requests").expect("a valid URL");
+                        url.query_pairs_mut().append_pair("callId", &id);
+                        format!("/requests?{}", url.query().unwrap_or(""))
+                    }
+                    None => "/requests".to_string(),
+                };
+                let requests = self.request("GET", &path, None).await?;
                 if global.json {
                     println!("{}", requests["requests"]);
                 } else {

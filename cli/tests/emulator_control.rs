@@ -238,3 +238,85 @@ fn events_follows_the_stream_until_the_call_is_finished() {
         .run();
     assert_eq!(nowhere.code(), Some(2), "{}", nowhere.context());
 }
+
+#[test]
+fn a_callout_answered_by_hand_from_the_cli() {
+    let emulator = common::emulator();
+    let url = emulator.url().to_string();
+    let callee = "+15550009999";
+    let scripted = sv([
+        "emulator",
+        "--emulator",
+        &url,
+        "callee",
+        "manual",
+        "--number",
+        callee,
+    ])
+    .run();
+    assert_eq!(scripted.code(), Some(0), "{}", scripted.context());
+    let placed = sv([
+        "callout",
+        "tts",
+        "--to",
+        callee,
+        "--cli",
+        "+46812345678",
+        "--text",
+        "Hello",
+        "--calling-url",
+        &url,
+    ])
+    .credentials(KEY, SECRET)
+    .run();
+    assert_eq!(placed.code(), Some(0), "{}", placed.context());
+    let id = placed.stdout.trim().to_string();
+
+    let answered = sv([
+        "emulator",
+        "--emulator",
+        &url,
+        "answer",
+        &id,
+        "--as",
+        "busy",
+    ])
+    .run();
+    assert_eq!(answered.code(), Some(0), "{}", answered.context());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let shown = loop {
+        let show = sv(["emulator", "--emulator", &url, "show", &id, "--json"]).run();
+        let shown: Value = serde_json::from_str(show.stdout.trim()).unwrap();
+        if shown["status"] == "FINAL" || std::time::Instant::now() > deadline {
+            break shown;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(shown["result"], "BUSY", "{shown}");
+    // Nothing rings any more: a clear API error (exit 3).
+    let again = sv(["emulator", "--emulator", &url, "answer", &id]).run();
+    assert_eq!(again.code(), Some(3), "{}", again.context());
+    assert!(again.stderr.contains("not ringing"), "{}", again.context());
+
+    let requests = sv([
+        "emulator",
+        "--emulator",
+        &url,
+        "requests",
+        "--call",
+        &id,
+        "--json",
+    ])
+    .run();
+    let requests: Value = serde_json::from_str(requests.stdout.trim()).unwrap();
+    let requests = requests.as_array().expect("a list");
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!(requests[0]["decodedPath"], "/calling/v1/callouts");
+    let rooms = sv(["emulator", "--emulator", &url, "conferences", "--json"]).run();
+    assert_eq!(rooms.code(), Some(0), "{}", rooms.context());
+    assert!(
+        serde_json::from_str::<Value>(rooms.stdout.trim())
+            .unwrap()
+            .is_array()
+    );
+}
