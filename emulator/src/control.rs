@@ -626,6 +626,31 @@ fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// For the fuzz target: the bytes read as every control API body, and as a query string.
+/// Properties: nothing panics; a refusal is a 400 saying whether the JSON is malformed or the
+/// body invalid.
+pub(crate) fn read_every_body(data: &[u8]) {
+    fn refused<T>(result: Result<T, ApiError>) {
+        if let Err(e) = result {
+            assert_eq!(e.status, StatusCode::BAD_REQUEST, "{e:?}");
+            assert!(
+                e.message.starts_with("Malformed JSON") || e.message.starts_with("Invalid body"),
+                "a refusal that says nothing useful: {e:?}"
+            );
+        }
+    }
+    refused(parse::<StartCall>(data));
+    refused(parse::<Keys>(data));
+    refused(parse::<Speech>(data));
+    refused(parse::<HangUp>(data));
+    refused(parse::<AnswerBody>(data));
+    refused(parse::<ScriptCallee>(data));
+    refused(parse::<CallbackUrl>(data));
+    if let Ok(query) = std::str::from_utf8(data) {
+        let _ = query_value(Some(query), "callId");
+    }
+}
+
 /// Every control request.
 pub(crate) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
     match serve(&shared, request).await {

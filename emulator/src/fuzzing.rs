@@ -1,5 +1,5 @@
-//! The property behind the `emulator_rest_body` fuzz target of `fuzz/`: every REST body the
-//! emulator reads, read from the fuzzer's bytes. The corpus-replay test calls the very same
+//! The property behind the `emulator_rest_body` fuzz target of `fuzz/`: every REST and control
+//! API body the emulator reads, read from the fuzzer's bytes. The corpus-replay test calls the very same
 //! function on every committed corpus file, on stable. Not part of the API.
 
 use axum::http::StatusCode;
@@ -10,7 +10,7 @@ use crate::rest;
 
 /// Feeds the bytes to each body reader of the REST operations (callout, update call or leg,
 /// manage participant, assign and unassign numbers, set callback URLs), as the operation
-/// would. Properties: nothing panics; a refusal is a 400 with error code 40001, 40002 or 40005
+/// would, and to every body reader of the control API (and its query reader). Properties: nothing panics; a refusal is a 400 with error code 40001, 40002 or 40005
 /// and a message that says whether the JSON is malformed or which parameter is wrong.
 pub fn rest_body(data: &[u8]) {
     let _ = rest::body_as::<types::CalloutRequest>(data).map_err(refusal);
@@ -25,6 +25,7 @@ pub fn rest_body(data: &[u8]) {
     }
     let _ = rest::body_as::<types::UnassignNumberRequest>(data).map_err(refusal);
     let _ = rest::body_as::<types::ApplicationCallbacks>(data).map_err(refusal);
+    crate::control::read_every_body(data);
 }
 
 fn refusal(e: ApiError) {
