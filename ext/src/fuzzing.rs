@@ -5,22 +5,32 @@
 
 use std::time::Duration;
 
-use crate::callbacks::{CallbackEvent, Verifier, VerifyError};
+use crate::callbacks::{CallbackEvent, ParseError, Verifier, VerifyError};
 use crate::credentials::Credentials;
 use crate::signing::{SigningInput, sign};
 use crate::svaml::MAX_TTS_CHARS;
 use crate::svaml::prompt as prompt_checks;
 use crate::svaml::{Ace, Context, Ice, Leg, Patch, Pie, Prompt, Svaml};
 
-/// `CallbackEvent::parse` and `parse_owned` agree (same `Ok`/`Err`, equal values); whatever
-/// parses serialises to JSON that parses to an equal event, and serialising is stable.
+/// The callback parser that reads with serde alone, from an `io::Read`, so owning every
+/// string: independent of the fast reader that `CallbackEvent::parse` tries first.
+pub fn callback_parse_with_serde(data: &[u8]) -> Result<CallbackEvent<'static>, ParseError> {
+    crate::callbacks::parse_with_serde_reader(data)
+}
+
+/// `CallbackEvent::parse` (fast reader, then serde), `parse_owned` and the serde-only reader
+/// agree (same `Ok`/`Err`, equal values); whatever parses serialises to JSON that parses to
+/// an equal event, and serialising is stable.
 pub fn callback_parse(data: &[u8]) {
     let borrowed = CallbackEvent::parse(data);
     let owned = CallbackEvent::parse_owned(data);
-    match (&borrowed, &owned) {
-        (Ok(a), Ok(b)) => assert_eq!(a, b, "parse and parse_owned read different events"),
-        (Err(a), Err(b)) => assert_eq!(a, b, "parse and parse_owned refuse differently"),
-        _ => panic!("parse gives {borrowed:?}, parse_owned gives {owned:?}"),
+    let serde = callback_parse_with_serde(data);
+    for (name, other) in [("parse_owned", &owned), ("the serde reader", &serde)] {
+        match (&borrowed, other) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "parse and {name} read different events"),
+            (Err(a), Err(b)) => assert_eq!(a, b, "parse and {name} refuse differently"),
+            _ => panic!("parse gives {borrowed:?}, {name} gives {other:?}"),
+        }
     }
     let Ok(event) = borrowed else { return };
     let _ = (event.name(), event.callid());

@@ -19,6 +19,7 @@ const FIXTURES: &str = include_str!("../data/peers-fixtures.json");
 pub struct Options {
     port: u16,
     wrk_script: Option<String>,
+    workers: Option<usize>,
 }
 
 impl Options {
@@ -26,6 +27,7 @@ impl Options {
         let mut options = Options {
             port: 18802,
             wrk_script: None,
+            workers: None,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -41,6 +43,15 @@ impl Options {
                         .map_err(|_| "--port takes a port number".to_string())?
                 }
                 "--wrk-script" => options.wrk_script = Some(value("--wrk-script")?),
+                "--workers" => {
+                    options.workers = Some(
+                        value("--workers")?
+                            .parse()
+                            .ok()
+                            .filter(|n| *n > 0)
+                            .ok_or_else(|| "--workers takes a positive number".to_string())?,
+                    )
+                }
                 other => return Err(format!("unknown option `{other}`")),
             }
         }
@@ -133,10 +144,11 @@ pub fn run(options: &Options) -> ExitCode {
         eprintln!("wrote {file}");
         return ExitCode::SUCCESS;
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    if let Some(workers) = options.workers {
+        runtime.worker_threads(workers);
+    }
+    let runtime = runtime.enable_all().build().expect("a tokio runtime");
     runtime.block_on(async {
         let path = fixture("callback_path");
         let app = CallbackRouter::new(Verifier::new(&credentials()), Ivr).into_router(&path);

@@ -43,6 +43,10 @@ use crate::svaml::{AceResponse, IceResponse, PieResponse};
 /// Default body limit: callbacks are about 1 KB.
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 
+/// Room for a typical SVAML reply (a menu is a few hundred bytes), so that writing one
+/// seldom grows the buffer.
+const REPLY_CAPACITY: usize = 1024;
+
 /// Why a handler could not answer: any error converts into it with `?`.
 pub struct HandlerError(Box<dyn std::error::Error + Send + Sync>);
 
@@ -310,7 +314,11 @@ impl<H: CallbackHandler> CallbackService<H> {
 
     /// Hands a verified, parsed event to the handler and turns its outcome into the answer.
     pub async fn dispatch(&self, event: CallbackEvent<'static>) -> CallbackResponse {
-        let name = event.name().to_string();
+        // Kept for the log line of a failure: the event itself goes to the handler.
+        let name: std::borrow::Cow<'static, str> = match &event {
+            CallbackEvent::Unknown(e) => e.name.to_string().into(),
+            known => known.static_name().into(),
+        };
         let callid = event.callid().map(str::to_string);
         let handler = &self.handler;
         let failed = |what: &dyn std::fmt::Display, answer: &str| {
@@ -322,19 +330,22 @@ impl<H: CallbackHandler> CallbackService<H> {
             );
         };
         macro_rules! reply {
-            ($call:expr, $fallback:expr, $answer:literal) => {
-                match caught($call).await {
-                    Ok(Ok(svaml)) => CallbackResponse::json(200, svaml.to_json().into_bytes()),
+            ($call:expr, $fallback:expr, $answer:literal) => {{
+                let svaml = match caught($call).await {
+                    Ok(Ok(svaml)) => svaml,
                     Ok(Err(error)) => {
                         failed(&error, $answer);
-                        CallbackResponse::json(200, $fallback.to_json().into_bytes())
+                        $fallback
                     }
                     Err(panic) => {
                         failed(&panic, $answer);
-                        CallbackResponse::json(200, $fallback.to_json().into_bytes())
+                        $fallback
                     }
-                }
-            };
+                };
+                let mut body = Vec::with_capacity(REPLY_CAPACITY);
+                svaml.write_json(&mut body);
+                CallbackResponse::json(200, body)
+            }};
         }
         macro_rules! ack {
             ($call:expr) => {{

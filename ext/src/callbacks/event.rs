@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::timestamp::Timestamp;
+use crate::values::borrow::{IntoStatic, already_static};
 use crate::values::enums::open_enum;
 use crate::values::{CallEndReason, CallHeader, CallResult, Destination, Domain, Price};
 
@@ -104,7 +105,7 @@ pub struct AmdResult {
 }
 
 /// What a menu produced.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MenuResult<'a> {
@@ -130,6 +131,27 @@ pub struct MenuResult<'a> {
     /// Keys or speech.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_method: Option<InputMethod>,
+}
+
+already_static!(AmdResult, NotifyType);
+
+impl IntoStatic for MenuResult<'_> {
+    type Static = MenuResult<'static>;
+    fn into_static(self) -> MenuResult<'static> {
+        self.into_owned()
+    }
+}
+
+impl MenuResult<'_> {
+    /// The same result owning its text.
+    pub fn into_owned(self) -> MenuResult<'static> {
+        MenuResult {
+            menu_id: self.menu_id.into_static(),
+            kind: self.kind,
+            value: self.value.into_static(),
+            input_method: self.input_method,
+        }
+    }
 }
 
 macro_rules! event_struct {
@@ -170,6 +192,23 @@ macro_rules! event_struct {
             /// Fields this crate does not know, kept as received and serialised back.
             #[serde(flatten)]
             pub extra: Extra,
+        }
+
+        impl $name<'_> {
+            /// The same event owning its text.
+            pub fn into_owned(self) -> $name<'static> {
+                $name {
+                    callid: self.callid.into_static(),
+                    conference_id: self.conference_id.into_static(),
+                    version: self.version,
+                    timestamp: self.timestamp,
+                    custom: self.custom.into_static(),
+                    application_key: self.application_key.into_static(),
+                    cookies: self.cookies.into_static(),
+                    $( $field: self.$field.into_static(), )*
+                    extra: self.extra,
+                }
+            }
         }
     };
 }
@@ -391,7 +430,42 @@ pub enum CallbackEvent<'a> {
     Unknown(UnknownEvent<'a>),
 }
 
+impl UnknownEvent<'_> {
+    /// The same event owning its text.
+    pub fn into_owned(self) -> UnknownEvent<'static> {
+        UnknownEvent {
+            name: self.name.into_static(),
+            body: self.body,
+            callid: self.callid,
+        }
+    }
+}
+
 impl CallbackEvent<'_> {
+    /// The same event owning its text (one copy per string that borrows from the body).
+    pub fn into_owned(self) -> CallbackEvent<'static> {
+        match self {
+            CallbackEvent::Ice(e) => CallbackEvent::Ice(e.into_owned()),
+            CallbackEvent::Ace(e) => CallbackEvent::Ace(e.into_owned()),
+            CallbackEvent::Dice(e) => CallbackEvent::Dice(e.into_owned()),
+            CallbackEvent::Pie(e) => CallbackEvent::Pie(e.into_owned()),
+            CallbackEvent::Notify(e) => CallbackEvent::Notify(e.into_owned()),
+            CallbackEvent::Unknown(e) => CallbackEvent::Unknown(e.into_owned()),
+        }
+    }
+
+    /// The name of a known event; `""` for an unknown one.
+    pub(crate) fn static_name(&self) -> &'static str {
+        match self {
+            CallbackEvent::Ice(_) => "ice",
+            CallbackEvent::Ace(_) => "ace",
+            CallbackEvent::Dice(_) => "dice",
+            CallbackEvent::Pie(_) => "pie",
+            CallbackEvent::Notify(_) => "notify",
+            CallbackEvent::Unknown(_) => "",
+        }
+    }
+
     /// The `event` name: `ice`, `ace`, `dice`, `pie`, `notify`, or the unknown one's.
     pub fn name(&self) -> &str {
         match self {

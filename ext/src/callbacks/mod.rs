@@ -22,6 +22,7 @@ mod dispatch;
 mod event;
 mod parse;
 mod request;
+mod scan;
 mod schema;
 mod timestamp;
 mod verify;
@@ -41,6 +42,7 @@ pub use event::{
     UnknownEvent,
 };
 pub use parse::ParseError;
+pub(crate) use parse::parse_with_serde_reader;
 pub use request::{CallbackError, signed_callback};
 pub use schema::schema_json;
 pub use timestamp::Timestamp;

@@ -37,6 +37,11 @@ impl<'a> CallbackEvent<'a> {
         // Validating UTF-8 once up front spares serde_json a check per string.
         let text = std::str::from_utf8(body)
             .map_err(|e| ParseError::new("$", format!("not UTF-8: {e}")))?;
+        // The usual body goes through the fast reader; anything it is not sure of, through
+        // serde (which then also gives the error).
+        if let Some(raw) = super::scan::read(text) {
+            return from_raw(raw, body);
+        }
         match serde_json::from_str::<RawEvent<'a>>(text) {
             Ok(raw) => from_raw(raw, body),
             Err(_) => unknown_event(body).ok_or_else(|| locate(body)),
@@ -45,18 +50,24 @@ impl<'a> CallbackEvent<'a> {
 }
 
 impl CallbackEvent<'static> {
-    /// Parses a callback body into an event that owns its strings.
+    /// Parses a callback body into an event that owns its strings: [`parse`](Self::parse),
+    /// then [`into_owned`](Self::into_owned).
     pub fn parse_owned(body: &[u8]) -> Result<CallbackEvent<'static>, ParseError> {
-        require_object(body)?;
-        std::str::from_utf8(body).map_err(|e| ParseError::new("$", format!("not UTF-8: {e}")))?;
-        // A reader never lends out borrowed strings, so every field is owned.
-        let mut deserializer = serde_json::Deserializer::from_reader(body);
-        match RawEvent::deserialize(&mut deserializer)
-            .and_then(|raw| deserializer.end().map(|()| raw))
-        {
-            Ok(raw) => from_raw(raw, body),
-            Err(_) => unknown_event(body).ok_or_else(|| locate(body)),
-        }
+        CallbackEvent::parse(body).map(CallbackEvent::into_owned)
+    }
+}
+
+/// The serde reader alone, from an `io::Read` (so every string is owned): a reader
+/// independent of the fast one, for the fuzz targets and tests to check `parse` against.
+pub(crate) fn parse_with_serde_reader(body: &[u8]) -> Result<CallbackEvent<'static>, ParseError> {
+    require_object(body)?;
+    std::str::from_utf8(body).map_err(|e| ParseError::new("$", format!("not UTF-8: {e}")))?;
+    // A reader never lends out borrowed strings, so every field is owned.
+    let mut deserializer = serde_json::Deserializer::from_reader(body);
+    match RawEvent::deserialize(&mut deserializer).and_then(|raw| deserializer.end().map(|()| raw))
+    {
+        Ok(raw) => from_raw(raw, body),
+        Err(_) => unknown_event(body).ok_or_else(|| locate(body)),
     }
 }
 
@@ -296,6 +307,106 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OptList<T> {
     }
 }
 
+/// The fields of the superset, told apart while the key is read: a known key is never
+/// copied, whatever the reader.
+#[derive(Clone, Copy)]
+enum Field {
+    Event,
+    Callid,
+    ConferenceId,
+    Version,
+    Timestamp,
+    Custom,
+    ApplicationKey,
+    CallResourceUrl,
+    UserRate,
+    Cli,
+    To,
+    Domain,
+    OriginationType,
+    Duration,
+    Rdnis,
+    CallHeaders,
+    Cookies,
+    User,
+    Amd,
+    Reason,
+    Result,
+    Debit,
+    From,
+    MenuResult,
+    Type,
+    Destination,
+    ErrorCode,
+    ErrorMsg,
+}
+
+impl Field {
+    fn of(name: &str) -> Option<Field> {
+        Some(match name {
+            "event" => Field::Event,
+            "callid" | "callId" => Field::Callid,
+            "conferenceId" => Field::ConferenceId,
+            "version" => Field::Version,
+            "timestamp" => Field::Timestamp,
+            "custom" => Field::Custom,
+            "applicationKey" => Field::ApplicationKey,
+            "callResourceUrl" => Field::CallResourceUrl,
+            "userRate" => Field::UserRate,
+            "cli" => Field::Cli,
+            "to" => Field::To,
+            "domain" => Field::Domain,
+            "originationType" => Field::OriginationType,
+            "duration" => Field::Duration,
+            "rdnis" => Field::Rdnis,
+            "callHeaders" => Field::CallHeaders,
+            "cookies" => Field::Cookies,
+            "user" => Field::User,
+            "amd" => Field::Amd,
+            "reason" => Field::Reason,
+            "result" => Field::Result,
+            "debit" => Field::Debit,
+            "from" => Field::From,
+            "menuResult" => Field::MenuResult,
+            "type" => Field::Type,
+            "destination" => Field::Destination,
+            "errorCode" => Field::ErrorCode,
+            "errorMsg" => Field::ErrorMsg,
+            _ => return None,
+        })
+    }
+}
+
+/// A key of the event object: a known field, or one for `extra` (borrowed where JSON allows).
+enum Key<'de> {
+    Known(Field),
+    Other(Cow<'de, str>),
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Field::of(v).map_or(Key::Other(Cow::Borrowed(v)), Key::Known))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Field::of(v).map_or_else(|| Key::Other(Cow::Owned(v.to_string())), Key::Known))
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
 struct RawEventVisitor;
 
 impl<'de> Visitor<'de> for RawEventVisitor {
@@ -319,81 +430,105 @@ impl<'de> Visitor<'de> for RawEventVisitor {
             *slot = value;
             Ok(())
         }
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            match key.as_ref() {
-                "event" => once(&mut raw.event, "event", map.next_value::<OptText>()?.0)?,
-                "callid" | "callId" => {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match key {
+                Key::Known(Field::Event) => {
+                    once(&mut raw.event, "event", map.next_value::<OptText>()?.0)?
+                }
+                Key::Known(Field::Callid) => {
                     once(&mut raw.callid, "callid", map.next_value::<OptText>()?.0)?
                 }
-                "conferenceId" => once(
+                Key::Known(Field::ConferenceId) => once(
                     &mut raw.conference_id,
                     "conferenceId",
                     map.next_value::<OptText>()?.0,
                 )?,
-                "version" => once(&mut raw.version, "version", map.next_value()?)?,
-                "timestamp" => once(&mut raw.timestamp, "timestamp", map.next_value()?)?,
-                "custom" => once(&mut raw.custom, "custom", map.next_value::<OptText>()?.0)?,
-                "applicationKey" => once(
+                Key::Known(Field::Version) => once(&mut raw.version, "version", map.next_value()?)?,
+                Key::Known(Field::Timestamp) => {
+                    once(&mut raw.timestamp, "timestamp", map.next_value()?)?
+                }
+                Key::Known(Field::Custom) => {
+                    once(&mut raw.custom, "custom", map.next_value::<OptText>()?.0)?
+                }
+                Key::Known(Field::ApplicationKey) => once(
                     &mut raw.application_key,
                     "applicationKey",
                     map.next_value::<OptText>()?.0,
                 )?,
-                "callResourceUrl" => once(
+                Key::Known(Field::CallResourceUrl) => once(
                     &mut raw.call_resource_url,
                     "callResourceUrl",
                     map.next_value::<OptText>()?.0,
                 )?,
-                "userRate" => once(
+                Key::Known(Field::UserRate) => once(
                     &mut raw.user_rate,
                     "userRate",
                     map.next_value::<OptObject<_>>()?.0,
                 )?,
-                "cli" => once(&mut raw.cli, "cli", map.next_value::<OptText>()?.0)?,
-                "to" => once(&mut raw.to, "to", map.next_value::<OptObject<_>>()?.0)?,
-                "domain" => once(&mut raw.domain, "domain", map.next_value()?)?,
-                "originationType" => once(
+                Key::Known(Field::Cli) => {
+                    once(&mut raw.cli, "cli", map.next_value::<OptText>()?.0)?
+                }
+                Key::Known(Field::To) => {
+                    once(&mut raw.to, "to", map.next_value::<OptObject<_>>()?.0)?
+                }
+                Key::Known(Field::Domain) => once(&mut raw.domain, "domain", map.next_value()?)?,
+                Key::Known(Field::OriginationType) => once(
                     &mut raw.origination_type,
                     "originationType",
                     map.next_value()?,
                 )?,
-                "duration" => once(&mut raw.duration, "duration", map.next_value()?)?,
-                "rdnis" => once(&mut raw.rdnis, "rdnis", map.next_value::<OptText>()?.0)?,
-                "callHeaders" => once(
+                Key::Known(Field::Duration) => {
+                    once(&mut raw.duration, "duration", map.next_value()?)?
+                }
+                Key::Known(Field::Rdnis) => {
+                    once(&mut raw.rdnis, "rdnis", map.next_value::<OptText>()?.0)?
+                }
+                Key::Known(Field::CallHeaders) => once(
                     &mut raw.call_headers,
                     "callHeaders",
                     map.next_value::<OptList<_>>()?.0,
                 )?,
-                "cookies" => once(
+                Key::Known(Field::Cookies) => once(
                     &mut raw.cookies,
                     "cookies",
                     map.next_value::<OptList<_>>()?.0,
                 )?,
-                "user" => once(&mut raw.user, "user", map.next_value::<OptText>()?.0)?,
-                "amd" => once(&mut raw.amd, "amd", map.next_value::<OptObject<_>>()?.0)?,
-                "reason" => once(&mut raw.reason, "reason", map.next_value()?)?,
-                "result" => once(&mut raw.result, "result", map.next_value()?)?,
-                "debit" => once(&mut raw.debit, "debit", map.next_value::<OptObject<_>>()?.0)?,
-                "from" => once(&mut raw.from, "from", map.next_value::<OptText>()?.0)?,
-                "menuResult" => once(
+                Key::Known(Field::User) => {
+                    once(&mut raw.user, "user", map.next_value::<OptText>()?.0)?
+                }
+                Key::Known(Field::Amd) => {
+                    once(&mut raw.amd, "amd", map.next_value::<OptObject<_>>()?.0)?
+                }
+                Key::Known(Field::Reason) => once(&mut raw.reason, "reason", map.next_value()?)?,
+                Key::Known(Field::Result) => once(&mut raw.result, "result", map.next_value()?)?,
+                Key::Known(Field::Debit) => {
+                    once(&mut raw.debit, "debit", map.next_value::<OptObject<_>>()?.0)?
+                }
+                Key::Known(Field::From) => {
+                    once(&mut raw.from, "from", map.next_value::<OptText>()?.0)?
+                }
+                Key::Known(Field::MenuResult) => once(
                     &mut raw.menu_result,
                     "menuResult",
                     map.next_value::<OptObject<_>>()?.0,
                 )?,
-                "type" => once(&mut raw.kind, "type", map.next_value()?)?,
-                "destination" => once(
+                Key::Known(Field::Type) => once(&mut raw.kind, "type", map.next_value()?)?,
+                Key::Known(Field::Destination) => once(
                     &mut raw.destination,
                     "destination",
                     map.next_value::<OptText>()?.0,
                 )?,
-                "errorCode" => once(&mut raw.error_code, "errorCode", map.next_value()?)?,
-                "errorMsg" => once(
+                Key::Known(Field::ErrorCode) => {
+                    once(&mut raw.error_code, "errorCode", map.next_value()?)?
+                }
+                Key::Known(Field::ErrorMsg) => once(
                     &mut raw.error_msg,
                     "errorMsg",
                     map.next_value::<OptText>()?.0,
                 )?,
-                _ => {
+                Key::Other(name) => {
                     let value: RawJson = map.next_value()?;
-                    if raw.extra.insert(key.into_owned(), value).is_some() {
+                    if raw.extra.insert(name.into_owned(), value).is_some() {
                         return Err(serde::de::Error::custom("a field is sent twice"));
                     }
                 }

@@ -50,10 +50,12 @@ impl<H: CallbackHandler> CallbackRouter<H> {
 
     /// An axum router serving POST `path`.
     pub fn into_router(self, path: &str) -> axum::Router {
+        // One shared router: a request costs a reference count, not a copy of the verifier.
+        let this = std::sync::Arc::new(self);
         axum::Router::new().route(
             path,
             axum::routing::post(move |request: Request| {
-                let this = self.clone();
+                let this = std::sync::Arc::clone(&this);
                 async move { this.handle(request).await }
             }),
         )

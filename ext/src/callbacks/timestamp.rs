@@ -40,9 +40,9 @@ impl Serialize for Timestamp {
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <Cow<'de, str>>::deserialize(deserializer)?;
-        Timestamp::parse(&text).ok_or_else(|| {
-            serde::de::Error::custom(format!("expected an ISO 8601 timestamp, found {text:?}"))
+        crate::values::borrow::read_str(deserializer, |text| {
+            Timestamp::parse(text)
+                .ok_or_else(|| format!("expected an ISO 8601 timestamp, found {text:?}"))
         })
     }
 }

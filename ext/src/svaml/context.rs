@@ -200,6 +200,7 @@ pub struct SvamlBuilder<'a, C: Context> {
 
 impl<'a, C: Context> SvamlBuilder<'a, C> {
     /// Appends any instruction this context allows.
+    #[inline]
     pub fn instruction<I>(mut self, instruction: I) -> Self
     where
         I: Into<Instruction<'a>> + AllowedIn<C>,
@@ -210,6 +211,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
 
     /// Sets the action, which must be one this context allows. A reply has exactly one:
     /// setting a second makes [`build`](Self::build) fail.
+    #[inline]
     pub fn action<A>(mut self, action: A) -> Self
     where
         A: Into<Action<'a>> + AllowedIn<C>,
@@ -222,6 +224,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
     }
 
     /// Speaks `text` in `locale`.
+    #[inline]
     pub fn say(
         self,
         text: impl Into<std::borrow::Cow<'a, str>>,
@@ -238,6 +241,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
     }
 
     /// Plays a prompt (each part in turn) in `locale`.
+    #[inline]
     pub fn play(
         self,
         prompt: impl Into<Prompt<'a>>,
@@ -250,6 +254,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
     }
 
     /// Stores a cookie that comes back in the later events of the call.
+    #[inline]
     pub fn set_cookie(
         self,
         key: impl Into<std::borrow::Cow<'a, str>>,
@@ -266,6 +271,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
     }
 
     /// Answers the call now.
+    #[inline]
     pub fn answer(self) -> Self
     where
         Answer: AllowedIn<C>,
@@ -274,6 +280,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
     }
 
     /// Sends DTMF tones.
+    #[inline]
     pub fn send_dtmf(self, tones: impl Into<std::borrow::Cow<'a, str>>) -> Self
     where
         SendDtmf<'a>: AllowedIn<C>,
@@ -285,6 +292,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
     }
 
     /// Starts recording.
+    #[inline]
     pub fn start_recording(self, options: StartRecordingOptions<'a>) -> Self
     where
         StartRecording<'a>: AllowedIn<C>,
@@ -296,6 +304,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
     }
 
     /// Ends the call.
+    #[inline]
     pub fn hangup(self) -> Self
     where
         Hangup: AllowedIn<C>,
@@ -304,6 +313,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
     }
 
     /// Lets the call proceed.
+    #[inline]
     pub fn proceed(self) -> Self
     where
         Continue: AllowedIn<C>,
@@ -312,6 +322,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
     }
 
     /// Runs an IVR menu.
+    #[inline]
     pub fn run_menu(self, menu: RunMenu<'a>) -> Self
     where
         RunMenu<'a>: AllowedIn<C>,
@@ -320,6 +331,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
     }
 
     /// Joins a conference.
+    #[inline]
     pub fn connect_conf(self, conference: ConnectConf<'a>) -> Self
     where
         ConnectConf<'a>: AllowedIn<C>,
@@ -328,6 +340,7 @@ impl<'a, C: Context> SvamlBuilder<'a, C> {
     }
 
     /// Connects to a phone number.
+    #[inline]
     pub fn connect_pstn(self, connect: ConnectPstn<'a>) -> Self
     where
         ConnectPstn<'a>: AllowedIn<C>,

@@ -249,6 +249,7 @@ pub struct Menu<'a> {
 
 impl<'a> Menu<'a> {
     /// A menu with this id.
+    #[inline]
     pub fn new(id: impl Into<Text<'a>>) -> Self {
         Menu {
             id: id.into(),
@@ -257,12 +258,14 @@ impl<'a> Menu<'a> {
     }
 
     /// The prompt played when the menu starts.
+    #[inline]
     pub fn prompt(mut self, prompt: impl Into<Prompt<'a>>) -> Self {
         self.main_prompt = Some(prompt.into().render());
         self
     }
 
     /// The prompt played on missing or invalid input, and how often.
+    #[inline]
     pub fn repeat(mut self, prompt: impl Into<Prompt<'a>>, times: u64) -> Self {
         self.repeat_prompt = Some(prompt.into().render());
         self.repeats = Some(times);
@@ -270,18 +273,21 @@ impl<'a> Menu<'a> {
     }
 
     /// Collect up to `digits` digits.
+    #[inline]
     pub fn max_digits(mut self, digits: u64) -> Self {
         self.max_digits = Some(digits);
         self
     }
 
     /// Silence, in ms, that ends collection.
+    #[inline]
     pub fn timeout_mills(mut self, ms: u64) -> Self {
         self.timeout_mills = Some(ms);
         self
     }
 
     /// Key `dtmf` returns `value` in a PIE.
+    #[inline]
     pub fn on_key_return(mut self, dtmf: impl Into<Text<'a>>, value: impl Into<Text<'a>>) -> Self {
         self.options.push(MenuOption {
             dtmf: dtmf.into(),
@@ -292,6 +298,7 @@ impl<'a> Menu<'a> {
     }
 
     /// Key `dtmf` jumps to menu `id`.
+    #[inline]
     pub fn on_key_menu(mut self, dtmf: impl Into<Text<'a>>, id: impl Into<Text<'a>>) -> Self {
         self.options.push(MenuOption {
             dtmf: dtmf.into(),
@@ -549,6 +556,7 @@ pub struct RunMenu<'a> {
 
 impl<'a> RunMenu<'a> {
     /// A menu run with these menus, starting at `main`.
+    #[inline]
     pub fn new(menus: impl IntoIterator<Item = Menu<'a>>) -> Self {
         RunMenu {
             menus: menus.into_iter().collect(),
@@ -557,18 +565,21 @@ impl<'a> RunMenu<'a> {
     }
 
     /// The TTS voice / locale.
+    #[inline]
     pub fn locale(mut self, locale: impl Into<Text<'a>>) -> Self {
         self.locale = Some(locale.into());
         self
     }
 
     /// Whether input interrupts prompts.
+    #[inline]
     pub fn barge(mut self, barge: bool) -> Self {
         self.barge = Some(barge);
         self
     }
 
     /// The first menu.
+    #[inline]
     pub fn main_menu(mut self, id: impl Into<Text<'a>>) -> Self {
         self.main_menu = Some(id.into());
         self

@@ -28,6 +28,39 @@ impl<'de> Visitor<'de> for CowStr {
     }
 }
 
+/// A string key or value as `Cow`, borrowed from the input where JSON allows (serde's own
+/// `Cow<str>` impl always copies).
+#[allow(dead_code)]
+pub(crate) fn cow_str<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Cow<'de, str>, D::Error> {
+    deserializer.deserialize_str(CowStr)
+}
+
+/// Hands a string to `read` without keeping it: nothing is allocated for the text, borrowed
+/// or not. For values that are parsed from their text (open enums, timestamps).
+pub(crate) fn read_str<'de, D, T, F>(deserializer: D, read: F) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    F: FnOnce(&str) -> Result<T, String>,
+{
+    deserializer.deserialize_str(ReadStr(read))
+}
+
+struct ReadStr<F>(F);
+
+impl<'de, T, F: FnOnce(&str) -> Result<T, String>> Visitor<'de> for ReadStr<F> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        (self.0)(v).map_err(E::custom)
+    }
+}
+
 struct OptionCowStr;
 
 impl<'de> Visitor<'de> for OptionCowStr {
@@ -166,3 +199,75 @@ pub(crate) fn owned_price<'de, D: Deserializer<'de>>(
     let value: Option<super::Price<'de>> = serde::Deserialize::deserialize(deserializer)?;
     Ok(value.map(super::Price::into_owned))
 }
+
+/// A value that borrows from a received body, made to own its text: what the `into_owned`
+/// methods of events are built from.
+pub(crate) trait IntoStatic {
+    type Static;
+    fn into_static(self) -> Self::Static;
+}
+
+impl IntoStatic for Cow<'_, str> {
+    type Static = Cow<'static, str>;
+    fn into_static(self) -> Cow<'static, str> {
+        Cow::Owned(self.into_owned())
+    }
+}
+
+impl<T: IntoStatic> IntoStatic for Option<T> {
+    type Static = Option<T::Static>;
+    fn into_static(self) -> Self::Static {
+        self.map(T::into_static)
+    }
+}
+
+impl<T: IntoStatic> IntoStatic for Vec<T> {
+    type Static = Vec<T::Static>;
+    fn into_static(self) -> Self::Static {
+        self.into_iter().map(T::into_static).collect()
+    }
+}
+
+impl IntoStatic for super::CallHeader<'_> {
+    type Static = super::CallHeader<'static>;
+    fn into_static(self) -> Self::Static {
+        self.into_owned()
+    }
+}
+
+impl IntoStatic for super::Price<'_> {
+    type Static = super::Price<'static>;
+    fn into_static(self) -> Self::Static {
+        self.into_owned()
+    }
+}
+
+impl IntoStatic for super::Destination<'_> {
+    type Static = super::Destination<'static>;
+    fn into_static(self) -> Self::Static {
+        self.into_owned()
+    }
+}
+
+/// Values that own everything already.
+macro_rules! already_static {
+    ($($ty:ty),* $(,)?) => {
+        $(
+            impl IntoStatic for $ty {
+                type Static = $ty;
+                fn into_static(self) -> $ty {
+                    self
+                }
+            }
+        )*
+    };
+}
+pub(crate) use already_static;
+
+already_static!(
+    i64,
+    super::Domain,
+    super::CallEndReason,
+    super::CallResult,
+    std::collections::BTreeMap<String, crate::callbacks::RawJson>,
+);

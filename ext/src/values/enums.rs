@@ -58,8 +58,8 @@ macro_rules! open_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
-                Ok($name::parse(&text))
+                // The text is only looked at: no copy of it unless it is a value not known.
+                $crate::values::borrow::read_str(deserializer, |text| Ok($name::parse(text)))
             }
         }
 
