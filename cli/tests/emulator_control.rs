@@ -271,6 +271,18 @@ fn a_callout_answered_by_hand_from_the_cli() {
     .run();
     assert_eq!(placed.code(), Some(0), "{}", placed.context());
     let id = placed.stdout.trim().to_string();
+    let show = |id: &str| -> Value {
+        let show = sv(["emulator", "--emulator", &url, "show", id, "--json"]).run();
+        serde_json::from_str(show.stdout.trim()).unwrap()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while show(&id)["calleeRinging"] != true {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the callee never rang"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 
     let answered = sv([
         "emulator",
@@ -285,8 +297,7 @@ fn a_callout_answered_by_hand_from_the_cli() {
     assert_eq!(answered.code(), Some(0), "{}", answered.context());
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let shown = loop {
-        let show = sv(["emulator", "--emulator", &url, "show", &id, "--json"]).run();
-        let shown: Value = serde_json::from_str(show.stdout.trim()).unwrap();
+        let shown = show(&id);
         if shown["status"] == "FINAL" || std::time::Instant::now() > deadline {
             break shown;
         }

@@ -150,7 +150,7 @@ function setLive(on, text) {
 function listen() {
   const stream = new EventSource(API + '/events');
   const kinds = ['hello', 'call.started', 'call.phase', 'call.ended', 'call.finished', 'callback',
-    'callback.verdict', 'transcript', 'request', 'reset', 'lagged'];
+    'callback.verdict', 'call.callee', 'transcript', 'request', 'reset', 'lagged'];
   for (const kind of kinds) stream.addEventListener(kind, schedule);
   stream.onmessage = schedule;
   stream.onopen = () => setLive(true, 'live');
@@ -223,7 +223,7 @@ function renderPhone() {
   for (const button of $('keypad').querySelectorAll('button')) button.disabled = !ongoing;
   $('hangup').disabled = !ongoing;
   $('voice-form').hidden = !(call && call.listening && call.listening.enableVoice);
-  $('answer-box').hidden = !(call && call.phase === 'ringing' && call.direction !== 'inbound');
+  $('answer-box').hidden = !(call && call.calleeRinging);
 }
 
 function renderDetail(call) {

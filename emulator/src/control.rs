@@ -202,6 +202,8 @@ pub struct CallView {
     pub conference: Option<String>,
     /// The menu waiting for input, while one is.
     pub listening: Option<Listening>,
+    /// The callee's phone rings: it can be answered by hand (`POST .../answer`).
+    pub callee_ringing: bool,
     /// The call is over and its closing callbacks were answered.
     pub finished: bool,
     /// What was said, played and pressed.
@@ -235,6 +237,7 @@ pub(crate) fn view(call: &Call) -> CallView {
         duration,
         conference: call.conference.clone(),
         listening: call.listening.clone(),
+        callee_ringing: call.callee_ringing,
         finished: call.done,
         transcript: call.transcript.clone(),
         cookies: call.cookies.clone(),

@@ -772,10 +772,17 @@ impl Runner {
         dial_timeout: Option<Duration>,
     ) -> Result<Callee, End> {
         self.set_phase(Phase::Ringing);
-        self.with_call(|call| call.callee_ringing = true);
+        self.callee_rings(true);
         let outcome = self.ring_until_answered(callee, dial_timeout).await;
-        self.with_call(|call| call.callee_ringing = false);
+        self.callee_rings(false);
         outcome
+    }
+
+    fn callee_rings(&self, ringing: bool) {
+        self.with_call(|call| call.callee_ringing = ringing);
+        self.shared
+            .publish("call.callee", Some(&self.id), json!({ "ringing": ringing }));
+        self.shared.changed();
     }
 
     async fn ring_until_answered(

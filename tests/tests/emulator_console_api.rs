@@ -699,6 +699,12 @@ async fn answering_by_hand_gives_the_amd_verdict_chosen() {
     // The same callout answered by a person.
     rig.emulator.script_next_callee(Callee::Manual);
     let id = rig.callout(amd_callout()).await;
+    // Its ICE goes out first; the callee rings once the ICE said connect.
+    let deadline = Instant::now() + WAIT;
+    while !rig.emulator.call_view(&id).unwrap().callee_ringing {
+        assert!(Instant::now() < deadline, "the callee never rang");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let (status, answer) = rig.answer(&id, json!({ "as": "human" })).await;
     assert_eq!(status, 202, "{answer}");
     let s = rig.ended(&id).await;
