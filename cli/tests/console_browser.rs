@@ -12,6 +12,7 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -33,6 +34,19 @@ struct Process(Child);
 impl Drop for Process {
     fn drop(&mut self) {
         let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A child process in a process group of its own, killed with everything it started when
+/// dropped: chromedriver leaves Chromium running if it dies with the session open (a test
+/// that failed).
+struct ProcessGroup(Child);
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.0.wait();
     }
 }
@@ -86,14 +100,15 @@ fn free_port() -> u16 {
 /// chromedriver and a headless Chromium session.
 struct Browser {
     client: Client,
-    _driver: Process,
+    _driver: ProcessGroup,
 }
 
 async fn start_browser() -> Browser {
     let port = free_port();
-    let driver = Process(
+    let driver = ProcessGroup(
         Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
