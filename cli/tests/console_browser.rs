@@ -338,11 +338,18 @@ fn dial_the_demo_ivr_press_1_join_the_conference_hang_up() {
                 &format!("return document.querySelector('{participant}') !== null"),
             )
             .await;
-        browser.click(&format!("{participant} button")).await;
+        browser.click(&format!("{participant} button[data-action=mute]")).await;
         browser
             .until(
                 "the caller muted",
                 &format!("return document.querySelector('{participant}').textContent.includes('muted')"),
+            )
+            .await;
+        browser.click(&format!("{participant} button[data-action=hold]")).await;
+        browser
+            .until(
+                "the caller on hold",
+                &format!("return document.querySelector('{participant}').textContent.includes('on hold')"),
             )
             .await;
         browser
@@ -402,6 +409,28 @@ fn dial_the_demo_ivr_press_1_join_the_conference_hang_up() {
             .unwrap();
         browser.callback("pie", "accepted").await;
         browser.callback("dice", "empty").await;
+
+        // A third joins the room and is kicked from the page (REST DELETE): DiCE, MANAGERHANGUP.
+        let kicked = browser.dial("+15550005555").await;
+        browser.callback("ice", "accepted").await;
+        browser
+            .until(
+                "the menu listening",
+                "return document.querySelector('#phone-call .listening') !== null",
+            )
+            .await;
+        browser.click("#keypad button[data-key=\"1\"]").await;
+        let participant = format!(".participant[data-call-id=\"{kicked}\"]");
+        browser
+            .until(
+                "the caller in the room",
+                &format!("return document.querySelector('{participant}') !== null"),
+            )
+            .await;
+        browser.click(&format!("{participant} button[data-action=kick]")).await;
+        browser.callback("dice", "empty").await;
+        let facts = browser.text("#detail-facts").await;
+        assert!(facts.contains("MANAGERHANGUP"), "{facts}");
         browser.client.clone().close().await.ok();
     });
 }

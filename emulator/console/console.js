@@ -354,9 +354,9 @@ function renderConferences() {
         p.muted ? el('span', { class: 'badge badge-refused', text: 'muted' }) : null,
         p.onHold ? el('span', { class: 'badge badge-empty', text: 'on hold' }) : null,
         el('span', { class: 'buttons' },
-          el('button', { type: 'button', class: 'small', text: p.muted ? 'Unmute' : 'Mute', onclick: command(p.muted ? 'unmute' : 'mute') }),
-          el('button', { type: 'button', class: 'small', text: p.onHold ? 'Resume' : 'Hold', onclick: command(p.onHold ? 'resume' : 'onhold') }),
-          el('button', { type: 'button', class: 'small danger', text: 'Kick', onclick: () => act(rest('DELETE', path)) })));
+          el('button', { type: 'button', class: 'small', 'data-action': 'mute', text: p.muted ? 'Unmute' : 'Mute', onclick: command(p.muted ? 'unmute' : 'mute') }),
+          el('button', { type: 'button', class: 'small', 'data-action': 'hold', text: p.onHold ? 'Resume' : 'Hold', onclick: command(p.onHold ? 'resume' : 'onhold') }),
+          el('button', { type: 'button', class: 'small danger', 'data-action': 'kick', text: 'Kick', onclick: () => act(rest('DELETE', path)) })));
     })))));
 }
 
