@@ -12,7 +12,6 @@ use axum::extract::Request;
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::control::check_origin;
 use crate::error::ApiError;
 
 /// Where the console lives.
@@ -33,7 +32,7 @@ pub(crate) fn serves(path: &str) -> bool {
 
 /// Serves the console's files.
 pub(crate) fn handle(request: Request) -> Response {
-    if let Err(error) = check_origin(&request) {
+    if let Err(error) = crate::origin::check(&request) {
         return error.into_response();
     }
     let path = request.uri().path();

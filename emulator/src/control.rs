@@ -570,50 +570,6 @@ fn query_value(query: Option<&str>, name: &str) -> Option<String> {
     })
 }
 
-/// The host part of a `Host` value (`[::1]:80` gives `::1`).
-fn host_name(host: &str) -> &str {
-    if let Some(rest) = host.strip_prefix('[') {
-        return rest.split(']').next().unwrap_or("");
-    }
-    host.rsplit_once(':').map_or(host, |(h, _)| h)
-}
-
-/// Refuses what a page from another origin could send.
-pub(crate) fn check_origin(request: &Request) -> Result<(), ApiError> {
-    let forbidden = |m: String| ApiError::new(StatusCode::FORBIDDEN, 40300, m);
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let name = host_name(host);
-    let loopback_or_ip =
-        name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok();
-    if !loopback_or_ip {
-        return Err(forbidden(format!(
-            "Host {host:?} refused: use 127.0.0.1, localhost or an IP address"
-        )));
-    }
-    if let Some(origin) = request.headers().get(header::ORIGIN) {
-        let origin = origin.to_str().unwrap_or("");
-        if origin != format!("http://{host}") {
-            return Err(forbidden(format!(
-                "Origin {origin:?} refused: the control API takes no cross-origin requests"
-            )));
-        }
-    }
-    let site = request
-        .headers()
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok());
-    if matches!(site, Some("cross-site") | Some("same-site")) {
-        return Err(forbidden(
-            "cross-site request refused (Sec-Fetch-Site)".into(),
-        ));
-    }
-    Ok(())
-}
-
 fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
         b"{}"
@@ -663,7 +619,7 @@ pub(crate) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
 }
 
 async fn serve(shared: &Arc<Shared>, request: Request) -> Result<Response, ApiError> {
-    check_origin(&request)?;
+    crate::origin::check(&request)?;
     let method = request.method().clone();
     let path = request.uri().path().to_string();
     let query = request.uri().query().map(str::to_string);
@@ -865,12 +821,5 @@ mod tests {
         let (methods, _, _) = find_route("/_emulator/v1/calls");
         assert_eq!(methods, ["GET", "POST"]);
         assert!(find_route("/_emulator/v1/nope").1.is_none());
-    }
-
-    #[test]
-    fn host_names() {
-        assert_eq!(host_name("127.0.0.1:8080"), "127.0.0.1");
-        assert_eq!(host_name("[::1]:8080"), "::1");
-        assert_eq!(host_name("localhost"), "localhost");
     }
 }

@@ -54,6 +54,7 @@ mod error;
 mod flow;
 #[doc(hidden)]
 pub mod fuzzing;
+mod origin;
 mod rest;
 mod state;
 
