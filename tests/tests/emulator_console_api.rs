@@ -5,48 +5,20 @@
 //! The application is a small axum server here whose answers each test scripts as a function
 //! of the callback it receives.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
-use sinch_voice_emulator::{
-    Answer, CallSnapshot, Callee, Config, Emulator, EmulatorHandle, Party, Phase,
-};
+mod common;
+
+use common::{Rig, ok, rig_with, svaml};
+use sinch_voice_emulator::{Answer, CallSnapshot, Callee, Config, Party, Phase};
 
 const WAIT: Duration = Duration::from_secs(10);
 const CALLER: &str = "+46701234567";
 const OUR_NUMBER: &str = "+46812345678";
 const FAR_END: &str = "+46709999999";
-
-type Script = Arc<dyn Fn(&Value) -> Response + Send + Sync>;
-
-#[derive(Clone)]
-struct App {
-    script: Script,
-    seen: Arc<Mutex<Vec<Value>>>,
-}
-
-async fn app(State(app): State<App>, request: Request) -> Response {
-    let bytes = axum::body::to_bytes(request.into_body(), usize::MAX)
-        .await
-        .unwrap_or_default();
-    let event: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    app.seen.lock().unwrap().push(event.clone());
-    (app.script)(&event)
-}
-
-fn svaml(value: Value) -> Response {
-    (StatusCode::OK, axum::Json(value)).into_response()
-}
-
-fn ok() -> Response {
-    StatusCode::OK.into_response()
-}
 
 /// A 200 answer with a body that is not JSON.
 fn text(content_type: &'static str, body: impl Into<String>) -> Response {
@@ -62,13 +34,6 @@ fn hangup() -> Response {
     svaml(json!({ "action": { "name": "hangup" } }))
 }
 
-struct Rig {
-    emulator: EmulatorHandle,
-    http: reqwest::Client,
-    _seen: Arc<Mutex<Vec<Value>>>,
-    _server: tokio::task::JoinHandle<()>,
-}
-
 fn config() -> Config {
     Config {
         answer_delay: Duration::from_millis(5),
@@ -81,84 +46,10 @@ fn config() -> Config {
 }
 
 async fn rig(script: impl Fn(&Value) -> Response + Send + Sync + 'static) -> Rig {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let state = App {
-        script: Arc::new(script),
-        seen: Arc::clone(&seen),
-    };
-    let router = axum::Router::new().fallback(app).with_state(state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/callbacks", listener.local_addr().unwrap());
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    let emulator = Emulator::builder()
-        .config(config())
-        .callback_url(url)
-        .start()
-        .await
-        .unwrap();
-    sinch_voice::install_tls_provider();
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    Rig {
-        emulator,
-        http,
-        _seen: seen,
-        _server: server,
-    }
+    rig_with(config(), script).await
 }
 
 impl Rig {
-    fn basic(&self) -> String {
-        let text = format!(
-            "{}:{}",
-            self.emulator.application_key(),
-            self.emulator.application_secret()
-        );
-        format!("Basic {}", STANDARD.encode(text))
-    }
-
-    /// A REST request with Basic auth.
-    async fn rest(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let url = format!("{}{path}", self.emulator.url());
-        let mut request = self
-            .http
-            .request(method.parse().unwrap(), url)
-            .header("authorization", self.basic());
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        let body = response.json::<Value>().await.unwrap_or(Value::Null);
-        (status, body)
-    }
-
-    async fn callout(&self, body: Value) -> String {
-        let (status, reply) = self.rest("POST", "/calling/v1/callouts", Some(body)).await;
-        assert_eq!(status, 200, "{reply}");
-        reply["callId"].as_str().unwrap().to_string()
-    }
-
-    /// A control API request (path under `/_emulator/v1`).
-    async fn control(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let url = format!("{}{path}", self.emulator.control_url());
-        let mut request = self.http.request(method.parse().unwrap(), url);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        (
-            status,
-            response.json::<Value>().await.unwrap_or(Value::Null),
-        )
-    }
-
     /// `GET /_emulator/v1/calls/{id}`.
     async fn view(&self, id: &str) -> Value {
         let (status, view) = self.control("GET", &format!("/calls/{id}"), None).await;
@@ -172,10 +63,7 @@ impl Rig {
     }
 
     async fn ended(&self, id: &str) -> CallSnapshot {
-        self.emulator
-            .wait_until_ended(id, WAIT)
-            .await
-            .unwrap_or_else(|| panic!("{id} did not end: {:?}", self.emulator.call(id)))
+        self.ended_within(id, WAIT).await
     }
 
     /// Waits until the `index`-th callback of the call has its verdict noted.
@@ -865,7 +753,7 @@ async fn conferences_list_participants_with_mute_and_hold() {
     // Mute, then hold, through the REST API a client uses.
     let patch = |command: &str| Some(json!({ "command": command }));
     let path = format!("/calling/v1/conferences/id/console-room/{first}");
-    let (status, answer) = rig.rest("PATCH", &path, patch("mute")).await;
+    let (status, answer, _) = rig.rest("PATCH", &path, patch("mute")).await;
     assert_eq!(status, 200, "{answer}");
     let (_, list) = rig.control("GET", "/conferences", None).await;
     let people = &list["conferences"][0]["participants"];
@@ -874,7 +762,7 @@ async fn conferences_list_participants_with_mute_and_hold() {
         (&json!(true), &json!(false))
     );
     assert_eq!(people[1]["muted"], false, "only the one PATCHed");
-    let (status, _) = rig.rest("PATCH", &path, patch("onhold")).await;
+    let (status, _, _) = rig.rest("PATCH", &path, patch("onhold")).await;
     assert_eq!(status, 200);
     let rooms = rig.emulator.conferences();
     assert_eq!(rooms.len(), 1);
@@ -884,7 +772,7 @@ async fn conferences_list_participants_with_mute_and_hold() {
         (first.as_str(), true, true)
     );
     assert!(!rooms[0].participants[1].on_hold);
-    let (status, _) = rig.rest("PATCH", &path, patch("unmute")).await;
+    let (status, _, _) = rig.rest("PATCH", &path, patch("unmute")).await;
     assert_eq!(status, 200);
     let (_, list) = rig.control("GET", "/conferences", None).await;
     assert_eq!(list["conferences"][0]["participants"][0]["muted"], false);
@@ -917,15 +805,15 @@ async fn the_request_log_filters_by_call() {
             .await
             .expect("in the conference");
     }
-    let (status, _) = rig
+    let (status, _, _) = rig
         .rest("GET", &format!("/calling/v1/calls/id/{a}"), None)
         .await;
     assert_eq!(status, 200);
-    let (status, _) = rig
+    let (status, _, _) = rig
         .rest("GET", &format!("/calling/v1/calls/id/{b}"), None)
         .await;
     assert_eq!(status, 200);
-    let (status, _) = rig
+    let (status, _, _) = rig
         .rest(
             "PATCH",
             &format!("/calling/v1/conferences/id/room-a/{a}"),
@@ -933,7 +821,7 @@ async fn the_request_log_filters_by_call() {
         )
         .await;
     assert_eq!(status, 200);
-    let (status, _) = rig.rest("GET", "/v1/configuration/numbers", None).await;
+    let (status, _, _) = rig.rest("GET", "/v1/configuration/numbers", None).await;
     assert_eq!(status, 200);
 
     let lines = |answer: &Value| -> Vec<(String, String)> {

@@ -4,55 +4,21 @@
 //! The application is a small axum server here whose answers each test scripts as a function
 //! of the callback it receives.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use axum::response::Response;
 use serde_json::{Value, json};
 use sinch_voice::signing::{SigningInput, format_timestamp, sign};
-use sinch_voice_emulator::{CallSnapshot, Callee, Config, Emulator, EmulatorHandle, Party};
+mod common;
+
+use common::{Rig, ok, rig_with, svaml};
+use sinch_voice_emulator::{CallSnapshot, Callee, Config, Party};
 
 const WAIT: Duration = Duration::from_secs(10);
 const CALLER: &str = "+46701234567";
 const OUR_NUMBER: &str = "+46812345678";
 const OUR_OTHER_NUMBER: &str = "+14045001000";
-
-type Script = Arc<dyn Fn(&Value) -> Response + Send + Sync>;
-
-#[derive(Clone)]
-struct App {
-    script: Script,
-    seen: Arc<Mutex<Vec<Value>>>,
-}
-
-async fn app(State(app): State<App>, request: Request) -> Response {
-    let bytes = axum::body::to_bytes(request.into_body(), usize::MAX)
-        .await
-        .unwrap_or_default();
-    let event: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    app.seen.lock().unwrap().push(event.clone());
-    (app.script)(&event)
-}
-
-fn svaml(value: Value) -> Response {
-    (StatusCode::OK, axum::Json(value)).into_response()
-}
-
-fn ok() -> Response {
-    StatusCode::OK.into_response()
-}
-
-struct Rig {
-    emulator: EmulatorHandle,
-    http: reqwest::Client,
-    seen: Arc<Mutex<Vec<Value>>>,
-    _server: tokio::task::JoinHandle<()>,
-}
 
 fn config() -> Config {
     Config {
@@ -63,92 +29,13 @@ fn config() -> Config {
     }
 }
 
-async fn rig_with(
-    config: Config,
-    script: impl Fn(&Value) -> Response + Send + Sync + 'static,
-) -> Rig {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let state = App {
-        script: Arc::new(script),
-        seen: Arc::clone(&seen),
-    };
-    let router = axum::Router::new().fallback(app).with_state(state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/callbacks", listener.local_addr().unwrap());
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    let emulator = Emulator::builder()
-        .config(config)
-        .callback_url(url)
-        .start()
-        .await
-        .unwrap();
-    sinch_voice::install_tls_provider();
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
-    Rig {
-        emulator,
-        http,
-        seen,
-        _server: server,
-    }
-}
-
 async fn rig(script: impl Fn(&Value) -> Response + Send + Sync + 'static) -> Rig {
     rig_with(config(), script).await
 }
 
 impl Rig {
-    fn basic(&self) -> String {
-        let text = format!(
-            "{}:{}",
-            self.emulator.application_key(),
-            self.emulator.application_secret()
-        );
-        format!("Basic {}", STANDARD.encode(text))
-    }
-
-    async fn rest(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value, HeaderMap) {
-        let url = format!("{}{path}", self.emulator.url());
-        let mut request = self
-            .http
-            .request(method.parse().unwrap(), url)
-            .header("authorization", self.basic());
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response.json::<Value>().await.unwrap_or(Value::Null);
-        (status, body, headers)
-    }
-
-    async fn callout(&self, body: Value) -> String {
-        let (status, reply, _) = self.rest("POST", "/calling/v1/callouts", Some(body)).await;
-        assert_eq!(status, 200, "{reply}");
-        reply["callId"].as_str().unwrap().to_string()
-    }
-
-    async fn control(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let url = format!("{}{path}", self.emulator.control_url());
-        let mut request = self.http.request(method.parse().unwrap(), url);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        (
-            status,
-            response.json::<Value>().await.unwrap_or(Value::Null),
-        )
-    }
-
     async fn ended(&self, id: &str) -> CallSnapshot {
-        self.emulator
-            .wait_until_ended(id, WAIT)
-            .await
-            .unwrap_or_else(|| panic!("{id} did not end: {:?}", self.emulator.call(id)))
+        self.ended_within(id, WAIT).await
     }
 }
 
