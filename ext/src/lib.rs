@@ -80,6 +80,7 @@ mod credentials;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+mod json;
 mod region;
 mod retry;
 pub mod signing;

@@ -137,7 +137,8 @@ impl<'a, C: Context> Svaml<'a, C> {
 
     /// Appends canonical JSON to `buffer` (reuse one buffer to avoid allocating).
     pub fn write_json(&self, buffer: &mut Vec<u8>) {
-        serde_json::to_writer(buffer, self).expect("writing to a Vec cannot fail");
+        // Written by hand, byte for byte the serde form (tested), several times faster.
+        super::write::WriteJson::write_json(self, buffer);
     }
 
     /// Reads SVAML sent for context `C`, leniently where the platform is (names in any case,

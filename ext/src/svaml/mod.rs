@@ -45,6 +45,7 @@ mod parse;
 pub(crate) mod prompt;
 mod schema;
 mod validate;
+mod write;
 
 pub use crate::values::MAX_CONFERENCE_ID;
 pub use crate::values::{CallHeader, Destination, DestinationType, MusicOnHold};

@@ -1,0 +1,9 @@
+//! JSON text at the byte level, where serde_json's general machinery costs more than the
+//! shapes this crate reads and writes need: finding the bytes a string must escape, and
+//! writing strings as serde_json writes them.
+
+mod escape;
+mod search;
+
+pub(crate) use escape::{string, string_contents};
+pub(crate) use search::{has_control_bytes, quote_or_backslash};
