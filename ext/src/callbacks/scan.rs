@@ -101,10 +101,18 @@ impl<'a> Scan<'a> {
     #[inline]
     fn special(&self, at: usize) -> Option<usize> {
         let end = quote_or_backslash(self.bytes, at)?;
-        if self.control_bytes && has_control_bytes(&self.bytes[at..end]) {
+        if self.control_bytes && self.has_control_bytes(at, end) {
             return None;
         }
         Some(end)
+    }
+
+    /// Out of line: bodies with control bytes (pretty-printed) are rare, and the vectorised
+    /// check inlined would make every string's search costlier.
+    #[cold]
+    #[inline(never)]
+    fn has_control_bytes(&self, at: usize, end: usize) -> bool {
+        has_control_bytes(&self.bytes[at..end])
     }
 
     /// A string without escapes, borrowed (a key).
@@ -299,6 +307,22 @@ impl<'a> Scan<'a> {
             return Some(Some(headers));
         }
         loop {
+            // The platform's shape, `{"key":…,"value":…}`, read without looking at keys;
+            // anything else by the general object reader.
+            if let Some(header) = self.plain_header() {
+                headers.push(header);
+                match self.peek()? {
+                    b',' => {
+                        self.at += 1;
+                        continue;
+                    }
+                    b']' => {
+                        self.at += 1;
+                        return Some(Some(headers));
+                    }
+                    _ => return None,
+                }
+            }
             let header = self.object(|scan, header: &mut CallHeader<'a>, key| match key {
                 "key" => once(&mut header.key, scan.text()?).and(Some(1)),
                 "value" => once(&mut header.value, scan.text()?).and(Some(2)),
@@ -314,6 +338,25 @@ impl<'a> Scan<'a> {
                 _ => return None,
             }
         }
+    }
+
+    /// `{"key":<text>,"value":<text>}` exactly (no whitespace); `None` with nothing consumed
+    /// otherwise.
+    #[inline]
+    fn plain_header(&mut self) -> Option<CallHeader<'a>> {
+        let start = self.at;
+        let header = (|| {
+            self.literal(b"{\"key\":")?;
+            let key = self.text()?;
+            self.literal(b",\"value\":")?;
+            let value = self.text()?;
+            self.literal(b"}")?;
+            Some(CallHeader { key, value })
+        })();
+        if header.is_none() {
+            self.at = start;
+        }
+        header
     }
 
     fn price(&mut self) -> Option<Option<Price<'a>>> {
