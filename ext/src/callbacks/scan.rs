@@ -518,6 +518,32 @@ mod tests {
     }
 
     #[test]
+    fn call_headers_of_every_shape_read_as_serde_does() {
+        let headers = [
+            r#"[{"key":"a","value":"b"},{"key":"c","value":"d"}]"#,
+            r#"[{"value":"b","key":"a"}]"#,
+            r#"[{"key":null,"value":"b"},{"key":"a","value":null}]"#,
+            r#"[{"key":"a\"q\n","value":"tab\tx"}]"#,
+            r#"[{"key":"a"},{"value":"b"},{}]"#,
+            r#"[ {"key" : "a" , "value" : "b"} , {"key":"c","value":"d"} ]"#,
+            r#"[{"key":"a","value":"b","other":1}]"#,
+            r#"[{"key":"a","value":"b","key":"c"}]"#,
+            r#"[{"key":"a","value":"\u0041"}]"#,
+            r#"[{"key":"a","value":7}]"#,
+            r#"[{"key":"a","value":"b"}"#,
+            r#"[{"key":"a","value":"b"},]"#,
+        ];
+        for list in headers {
+            for field in ["callHeaders", "cookies"] {
+                let body = format!(r#"{{"event":"ice","callid":"c","{field}":{list}}}"#);
+                let parsed = CallbackEvent::parse(body.as_bytes());
+                let serde = super::super::parse_with_serde_reader(body.as_bytes());
+                assert_eq!(parsed, serde, "{body}");
+            }
+        }
+    }
+
+    #[test]
     fn nulls_whitespace_and_numbers_read_as_serde_does() {
         let cases = [
             " {\n\t\"event\" : \"dice\" , \"callid\":\"c\", \"debit\": {\"currencyId\":null,\"amount\":1.5e2}, \"duration\":-7,\"reason\":\"TIMEOUT\", \"result\":null} \r\n",
