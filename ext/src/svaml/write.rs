@@ -3,6 +3,10 @@
 //! value, byte for byte (`Serialize` stays the definition; tests and the `svaml_parse` fuzz
 //! target compare the two). What is rare in replies (destinations, headers, enums) goes
 //! through serde_json.
+//!
+//! A field added to an SVAML type must be added here too, in the same place as in the
+//! struct, and set in the "every field set" values of the tests below, which is what
+//! catches a writer that forgot it.
 
 use std::borrow::Cow;
 
