@@ -5,8 +5,8 @@
 //! through serde_json.
 //!
 //! A field added to an SVAML type must be added here too, in the same place as in the
-//! struct, and set in the "every field set" values of the tests below, which is what
-//! catches a writer that forgot it.
+//! struct. A test fails until the new field is set in the tests' "every field set" values,
+//! and then the comparison with serde fails until the writer has it.
 
 use std::borrow::Cow;
 
@@ -635,6 +635,68 @@ mod tests {
             Instruction::StopRecording(StopRecording::default()),
         ]);
         full
+    }
+
+    /// Fails when `T` has a field (by its JSON schema) that `value` leaves out: a new field
+    /// must be set in the values above, so that the comparison with serde covers it.
+    fn sets_every_field<T: schemars::JsonSchema + Serialize>(value: &T) {
+        let schema = schemars::schema_for!(T);
+        let properties = schema
+            .get("properties")
+            .and_then(|p| p.as_object())
+            .expect("a struct schema has properties");
+        let written = serde_json::to_value(value).unwrap();
+        for name in properties.keys() {
+            assert!(
+                written.get(name).is_some(),
+                "{}: `{name}` is not set in the test value",
+                std::any::type_name::<T>()
+            );
+        }
+    }
+
+    #[test]
+    fn the_test_values_set_every_field_of_every_type() {
+        for action in actions().into_iter().take(ActionKind::ALL.len()) {
+            match action {
+                Action::Hangup(_) | Action::Continue(_) => {}
+                Action::ConnectPstn(a) => {
+                    sets_every_field(&a);
+                    sets_every_field(a.amd.as_ref().unwrap());
+                }
+                Action::ConnectMxp(a) => sets_every_field(&a),
+                Action::ConnectConf(a) => {
+                    sets_every_field(&a);
+                    sets_every_field(a.conference_dtmf_options.as_ref().unwrap());
+                }
+                Action::ConnectSip(a) => sets_every_field(&a),
+                Action::ConnectStream(a) => {
+                    sets_every_field(&a);
+                    sets_every_field(a.streaming_options.as_ref().unwrap());
+                }
+                Action::RunMenu(a) => {
+                    sets_every_field(&a);
+                    sets_every_field(&a.menus[0]);
+                    sets_every_field(&a.menus[0].options[0]);
+                }
+                Action::Park(a) => sets_every_field(&a),
+            }
+        }
+        for instruction in instructions().into_iter().take(InstructionKind::ALL.len()) {
+            match instruction {
+                Instruction::PlayFiles(i) => sets_every_field(&i),
+                Instruction::Say(i) => sets_every_field(&i),
+                Instruction::SendDtmf(i) => sets_every_field(&i),
+                Instruction::SetCookie(i) => sets_every_field(&i),
+                Instruction::StartRecording(i) => {
+                    sets_every_field(&i);
+                    let options = i.options.as_ref().unwrap();
+                    sets_every_field(options);
+                    sets_every_field(options.transcription_options.as_ref().unwrap());
+                }
+                Instruction::Answer(_) | Instruction::StopRecording(_) => {}
+            }
+        }
     }
 
     #[test]
