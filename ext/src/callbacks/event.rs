@@ -469,12 +469,8 @@ impl CallbackEvent<'_> {
     /// The `event` name: `ice`, `ace`, `dice`, `pie`, `notify`, or the unknown one's.
     pub fn name(&self) -> &str {
         match self {
-            CallbackEvent::Ice(_) => "ice",
-            CallbackEvent::Ace(_) => "ace",
-            CallbackEvent::Dice(_) => "dice",
-            CallbackEvent::Pie(_) => "pie",
-            CallbackEvent::Notify(_) => "notify",
             CallbackEvent::Unknown(e) => &e.name,
+            known => known.static_name(),
         }
     }
 
