@@ -72,7 +72,8 @@ fn openapiv3_fixtures(root: &Path) -> Result<PathBuf, String> {
             "metadata",
             "--format-version",
             "1",
-            "--offline",
+            // Not `--offline`: metadata reads every package of the lock file, more than a
+            // build downloads; once it has run, the `cargo check --offline` below has them all.
             "--manifest-path",
         ])
         .arg(root.join("Cargo.toml"))
