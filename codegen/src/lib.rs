@@ -38,7 +38,7 @@ mod overlay;
 
 pub use api_diff::{ApiChange, ApiSummary, Impact, api_summary};
 pub use error::{Error, ErrorKind};
-pub use generate::RuntimeNeeds;
+pub use generate::{OPTIONAL_CRATES, RuntimeNeeds};
 pub use normalise::{Change, Dropped, DroppedKind};
 pub use overlay::{AppliedAction, DeadCorrection};
 

@@ -132,12 +132,15 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
 
     let files = match &options.out {
         Some(dir) => vec![
-            (dir.join("Cargo.toml"), trial_manifest(&root, output.needs)?),
+            (
+                dir.join("Cargo.toml"),
+                trial_manifest(&root, &output.needs)?,
+            ),
             (dir.join("src/lib.rs"), output.client.clone()),
             (dir.join(TRIAL_EFFECTIVE), output.effective_spec.clone()),
         ],
         None => {
-            check_manifest(&root, output.needs)?;
+            check_manifest(&root, &output.needs)?;
             vec![
                 (root.join(CLIENT), output.client.clone()),
                 (root.join(EFFECTIVE), output.effective_spec.clone()),
@@ -331,21 +334,16 @@ fn workspace_dependencies(root: &Path) -> Result<toml::Table, String> {
         .ok_or_else(|| format!("{}: no [workspace.dependencies]", manifest_path.display()))
 }
 
-fn runtime_crates(needs: RuntimeNeeds) -> Vec<&'static str> {
-    let mut crates = vec!["progenitor-client", "reqwest", "serde", "serde_json"];
-    if needs.chrono {
-        crates.push("chrono");
-    }
-    if needs.uuid {
-        crates.push("uuid");
-    }
-    if needs.regress {
-        crates.push("regress");
-    }
+/// The fixed runtime plus every optional crate the source uses, as Cargo names.
+fn runtime_crates(needs: &RuntimeNeeds) -> Vec<String> {
+    let mut crates: Vec<String> = ["progenitor-client", "reqwest", "serde", "serde_json"]
+        .map(String::from)
+        .to_vec();
+    crates.extend(needs.crates.iter().map(|c| c.replace('_', "-")));
     crates
 }
 
-fn trial_manifest(root: &Path, needs: RuntimeNeeds) -> Result<String, String> {
+fn trial_manifest(root: &Path, needs: &RuntimeNeeds) -> Result<String, String> {
     let manifest = crate_manifest(root, needs, TRIAL_CRATE, true, false)?;
     Ok(format!(
         "# Written by `cargo xtask regenerate --out`: a trial of another vendor spec, with the\n\
@@ -359,7 +357,7 @@ fn trial_manifest(root: &Path, needs: RuntimeNeeds) -> Result<String, String> {
 /// generated code is not ours to fix), and with `deny_warnings` every other warning is an error.
 pub(crate) fn crate_manifest(
     root: &Path,
-    needs: RuntimeNeeds,
+    needs: &RuntimeNeeds,
     name: &str,
     standalone: bool,
     deny_warnings: bool,
@@ -367,10 +365,10 @@ pub(crate) fn crate_manifest(
     let pinned = workspace_dependencies(root)?;
     let mut dependencies = toml::Table::new();
     for crate_name in runtime_crates(needs) {
-        let spec = pinned
-            .get(crate_name)
-            .ok_or_else(|| format!("Cargo.toml: [workspace.dependencies] has no `{crate_name}`"))?;
-        dependencies.insert(crate_name.to_string(), spec.clone());
+        let spec = pinned.get(&crate_name).ok_or_else(|| {
+            format!("Cargo.toml: the generated code uses `{crate_name}`, which [workspace.dependencies] does not pin")
+        })?;
+        dependencies.insert(crate_name, spec.clone());
     }
     let mut package = toml::Table::new();
     package.insert("name".into(), name.into());
@@ -398,14 +396,14 @@ pub(crate) fn crate_manifest(
 
 /// The workspace's raw crate lists its dependencies by hand; say so if the spec now needs one
 /// it lacks, rather than leave a compile error about a missing crate.
-fn check_manifest(root: &Path, needs: RuntimeNeeds) -> Result<(), String> {
+fn check_manifest(root: &Path, needs: &RuntimeNeeds) -> Result<(), String> {
     let path = root.join(CLIENT_MANIFEST);
     let manifest: toml::Table =
         toml::from_str(&read(&path)?).map_err(|e| format!("{}: {e}", path.display()))?;
     let listed = manifest.get("dependencies").and_then(|d| d.as_table());
-    let missing: Vec<&str> = runtime_crates(needs)
+    let missing: Vec<String> = runtime_crates(needs)
         .into_iter()
-        .filter(|name| !listed.is_some_and(|l| l.contains_key(*name)))
+        .filter(|name| !listed.is_some_and(|l| l.contains_key(name)))
         .collect();
     if missing.is_empty() {
         Ok(())
