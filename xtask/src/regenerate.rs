@@ -113,7 +113,7 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
         None => "sinch-voice-raw",
     };
     let lib_name = crate_name.replace('-', "_");
-    let output = generate(&Input {
+    let input = |skip_unsupported: bool| Input {
         spec: Source {
             name: &spec_name,
             text: &spec_text,
@@ -123,12 +123,23 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
             .map(|(name, text)| Source { name, text }),
         crate_name: &lib_name,
         options: sinch_voice_codegen::Options {
-            skip_unsupported: options.skip_unsupported,
+            skip_unsupported,
             // All of them are listed below, with what the spec changes, before giving up.
             report_dead_corrections: true,
         },
-    })
-    .map_err(|e| e.to_string())?;
+    };
+    let mut refused = None;
+    let output = match generate(&input(options.skip_unsupported)) {
+        Ok(output) => output,
+        // A new vendor text: show what can be shown (stale corrections, the API diff) before
+        // the maintainer fixes anything, so generate leniently and say what strictness refused.
+        Err(strict) if options.spec.is_some() && !options.skip_unsupported => {
+            refused = Some(strict.to_string());
+            generate(&input(true)).map_err(|e| e.to_string())?
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    let trial = options.spec.is_some();
 
     let files = match &options.out {
         Some(dir) => vec![
@@ -140,7 +151,12 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
             (dir.join(TRIAL_EFFECTIVE), output.effective_spec.clone()),
         ],
         None => {
-            check_manifest(&root, &output.needs)?;
+            if let Err(missing) = check_manifest(&root, &output.needs) {
+                if !trial {
+                    return Err(missing);
+                }
+                refused = Some(refused.map_or(missing.clone(), |r| format!("{r}\n{missing}")));
+            }
             vec![
                 (root.join(CLIENT), output.client.clone()),
                 (root.join(EFFECTIVE), output.effective_spec.clone()),
@@ -154,21 +170,23 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
         }
     };
 
+    // First what a maintainer must decide on: stale corrections, then the API diff.
+    let dead = what_changed(
+        &root,
+        &output,
+        corrections.as_ref().map(|(n, _)| n.as_str()),
+    );
+    if let Some(refused) = &refused {
+        println!(
+            "not adoptable as it is (shown above with what still applies, --skip-unsupported):\n{refused}"
+        );
+    }
     report_generation(&output, options.verbose);
     if options.check {
         let drift = compare(&root, &files);
-        let dead = what_changed(
-            &output,
-            &files,
-            corrections.as_ref().map(|(n, _)| n.as_str()),
-        );
         return Ok(if dead { ExitCode::from(1) } else { drift });
     }
-    if what_changed(
-        &output,
-        &files,
-        corrections.as_ref().map(|(n, _)| n.as_str()),
-    ) {
+    if dead {
         return Err("nothing written: update or remove the dead corrections first".into());
     }
     for (path, contents) in &files {
@@ -189,14 +207,21 @@ fn report(root: &Path, output: &Output, files: &[(PathBuf, String)]) {
     println!("{} corrections applied", output.applied.len());
 }
 
-/// Beside the diff: what the new effective spec changes in the API (against the one written
-/// last time), and every correction whose target matches nothing. True if there is any such.
-fn what_changed(output: &Output, files: &[(PathBuf, String)], corrections: Option<&str>) -> bool {
-    let previous = files
-        .iter()
-        .find(|(p, _)| p.ends_with(EFFECTIVE) || p.ends_with(TRIAL_EFFECTIVE))
-        .and_then(|(p, _)| fs::read_to_string(p).ok());
-    if let Some(previous) = previous
+/// Every correction whose target matches nothing, then what the new effective spec changes in
+/// the API against the workspace's current one (`spec/effective/`, what the generated crate was
+/// made from). True if any correction is stale.
+fn what_changed(root: &Path, output: &Output, corrections: Option<&str>) -> bool {
+    if !output.dead_corrections.is_empty() {
+        println!(
+            "{}: {} corrections match nothing in the spec; the vendor text changed under them (update or remove each):",
+            corrections.unwrap_or("the corrections"),
+            output.dead_corrections.len()
+        );
+        for dead in &output.dead_corrections {
+            println!("  {dead}");
+        }
+    }
+    if let Ok(previous) = fs::read_to_string(root.join(EFFECTIVE))
         && previous != output.effective_spec
     {
         match sinch_voice_codegen::api_summary(&previous, &output.effective_spec) {
@@ -204,18 +229,7 @@ fn what_changed(output: &Output, files: &[(PathBuf, String)], corrections: Optio
             Err(e) => println!("API summary unavailable: {e}"),
         }
     }
-    if output.dead_corrections.is_empty() {
-        return false;
-    }
-    eprintln!(
-        "{}: {} corrections match nothing in the spec; the vendor text changed under them (update or remove each):",
-        corrections.unwrap_or("the corrections"),
-        output.dead_corrections.len()
-    );
-    for dead in &output.dead_corrections {
-        eprintln!("  {dead}");
-    }
-    true
+    !output.dead_corrections.is_empty()
 }
 
 /// What normalisation did (counts per pass, every warning; each change with `--verbose`) and
