@@ -15,14 +15,64 @@ use crate::normalise::{self, DroppedKind, Report, operation_path};
 use crate::overlay::serde_segments;
 
 /// Which optional crates the generated source refers to, so a Cargo.toml can list them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Read off the generated tokens (every path that starts with one of [`OPTIONAL_CRATES`]),
+/// not guessed from the spec: pagination brings `futures`, a websocket upgrade `base64` and
+/// `rand`, `format: date-time` `chrono`, and so on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RuntimeNeeds {
-    /// `format: date-time` / `date` became `chrono` types.
-    pub chrono: bool,
-    /// `format: uuid` became `uuid::Uuid`.
-    pub uuid: bool,
-    /// A `pattern` is checked with `regress`.
-    pub regress: bool,
+    /// The optional crates used, in [`OPTIONAL_CRATES`] order (Rust names, `_` not `-`).
+    pub crates: Vec<&'static str>,
+}
+
+/// Crates that progenitor or typify may emit paths into beyond the fixed runtime
+/// (`progenitor_client`, `reqwest`, `serde`, `serde_json`).
+pub const OPTIONAL_CRATES: [&str; 7] = [
+    "base64", "bytes", "chrono", "futures", "rand", "regress", "uuid",
+];
+
+impl RuntimeNeeds {
+    /// Whether the source uses `name`.
+    pub fn uses(&self, name: &str) -> bool {
+        self.crates.contains(&name)
+    }
+
+    /// The optional crates `tokens` refers to: an identifier from [`OPTIONAL_CRATES`] that
+    /// starts a path (`::futures::StreamExt`, `futures::stream::iter`), at any depth.
+    pub(crate) fn of(tokens: &proc_macro2::TokenStream) -> Self {
+        let mut found = Vec::new();
+        scan(tokens.clone(), &mut found);
+        RuntimeNeeds {
+            crates: OPTIONAL_CRATES
+                .into_iter()
+                .filter(|c| found.iter().any(|f| f == c))
+                .collect(),
+        }
+    }
+}
+
+fn scan(tokens: proc_macro2::TokenStream, found: &mut Vec<String>) {
+    use proc_macro2::TokenTree;
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let is_colon =
+        |t: Option<&TokenTree>| matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == ':');
+    for (i, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Group(group) => scan(group.stream(), found),
+            TokenTree::Ident(ident) => {
+                let starts_path = is_colon(tokens.get(i + 1)) && is_colon(tokens.get(i + 2));
+                // `a::futures::x` names a module of `a`, not the crate.
+                let continues_path = i >= 2
+                    && is_colon(tokens.get(i - 1))
+                    && is_colon(tokens.get(i - 2))
+                    && matches!(tokens.get(i.wrapping_sub(3)), Some(TokenTree::Ident(_)));
+                let name = ident.to_string();
+                if starts_path && !continues_path && OPTIONAL_CRATES.contains(&name.as_str()) {
+                    found.push(name);
+                }
+            }
+            TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+        }
+    }
 }
 
 /// Generates the client source (without header) from the spec as progenitor is to see it.
@@ -240,12 +290,10 @@ fn run_progenitor(
     let result = catch_unwind(AssertUnwindSafe(|| {
         let mut generator = Generator::new(&settings());
         let tokens = generator.generate_tokens(openapi);
-        let needs = RuntimeNeeds {
-            chrono: generator.get_type_space().uses_chrono(),
-            uuid: generator.get_type_space().uses_uuid(),
-            regress: generator.get_type_space().uses_regress(),
-        };
-        tokens.map(|t| (t, needs))
+        tokens.map(|t| {
+            let needs = RuntimeNeeds::of(&t);
+            (t, needs)
+        })
     }));
     GENERATING.with(|g| g.set(false));
     match result {
@@ -625,7 +673,29 @@ mod shape {
 
 #[cfg(test)]
 mod tests {
-    use super::one_line;
+    use super::{RuntimeNeeds, one_line};
+
+    #[test]
+    fn needs_are_the_crates_that_start_a_path() {
+        let tokens = quote::quote! {
+            fn f() -> impl futures::Stream<Item = ()> {
+                use ::futures::StreamExt;
+                let _ = ::base64::Engine::encode(&x, ::rand::random::<[u8; 16]>());
+                let _ = types::chrono::Local;
+                let uuid = 1;
+                regress
+            }
+        };
+        assert_eq!(
+            RuntimeNeeds::of(&tokens).crates,
+            ["base64", "futures", "rand"]
+        );
+        assert!(
+            RuntimeNeeds::of(&quote::quote! { struct A; })
+                .crates
+                .is_empty()
+        );
+    }
 
     #[test]
     fn messages_lose_their_debug_dumps() {

@@ -38,7 +38,7 @@ mod overlay;
 
 pub use api_diff::{ApiChange, ApiSummary, Impact, api_summary};
 pub use error::{Error, ErrorKind};
-pub use generate::RuntimeNeeds;
+pub use generate::{OPTIONAL_CRATES, RuntimeNeeds};
 pub use normalise::{Change, Dropped, DroppedKind};
 pub use overlay::{AppliedAction, DeadCorrection};
 
@@ -119,20 +119,16 @@ pub fn generate(input: &Input<'_>) -> Result<Output, Error> {
         }
         None => (Vec::new(), Vec::new()),
     };
-    // With dead corrections, a later failure is most likely their consequence: say so first.
-    let dead_first = |e: Error| match (&input.corrections, dead_corrections.is_empty()) {
-        (Some(corrections), false) => overlay::dead_error(corrections.name, &dead_corrections),
-        _ => e,
-    };
+    // With dead corrections reported, a later failure is the real one: the caller lists the
+    // dead corrections beside it (and may retry with `skip_unsupported` to show the diff).
     let mut report = normalise::Report::new(input.spec.name, input.options.skip_unsupported);
-    normalise::normalise(&mut spec, &mut report).map_err(dead_first)?;
+    normalise::normalise(&mut spec, &mut report)?;
     let effective_spec =
         serde_json::to_string_pretty(&spec).expect("a Value always serialises") + "\n";
     // From here on, paths are into the effective spec.
     report.file = EFFECTIVE_SPEC.to_string();
-    normalise::for_generator(&mut spec, &mut report).map_err(dead_first)?;
-    let (body, needs) =
-        generate::client_source(EFFECTIVE_SPEC, &mut spec, &mut report).map_err(dead_first)?;
+    normalise::for_generator(&mut spec, &mut report)?;
+    let (body, needs) = generate::client_source(EFFECTIVE_SPEC, &mut spec, &mut report)?;
     let client = header(input) + &body;
     Ok(Output {
         client,

@@ -4,7 +4,8 @@
 //!
 //! - default: the small real-world specs of the `openapiv3` package (found through
 //!   `cargo metadata`, not copied), for CI;
-//! - `--passes`: one synthetic spec per normalisation pass (`xtask/tests/data/passes/`);
+//! - `--passes`: one synthetic spec per normalisation pass, and one per optional crate the
+//!   generated code may need (`runtime-*.yaml`), in `xtask/tests/data/passes/`;
 //! - `--all`: all 21 specs of the `openapiv3` package (Stripe's crate alone is 300,000 lines;
 //!   some need `uuid`, which the workspace's lock file does not have, so not offline).
 
@@ -177,7 +178,7 @@ fn check(set: Set) -> Result<bool, String> {
         std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
         std::fs::write(
             dir.join("Cargo.toml"),
-            crate_manifest(&root, output.needs, &name, false, true)?,
+            crate_manifest(&root, &output.needs, &name, false, true)?,
         )
         .map_err(|e| e.to_string())?;
         std::fs::write(dir.join("src/lib.rs"), &output.client).map_err(|e| e.to_string())?;

@@ -34,14 +34,17 @@ usage: cargo xtask regenerate [--check] [--spec PATH] [--corrections PATH|none] 
                         of failing; for trials of other specs
   --verbose, -v         list every normalisation change with its JSON path
 
-  Beside the diff, a spec that changes the effective spec gets an API summary (operations,
-  schemas and fields added, removed, retyped; semver verdict), and every correction whose
-  target matches nothing is listed (exit 1 with --check; nothing written otherwise).
+  First every correction whose target matches nothing (with its description), then, for a
+  spec that changes the effective spec, an API summary against spec/effective/ (operations,
+  schemas and fields added, removed, retyped; semver verdict), then the diff. While any
+  correction is stale: exit 1 with --check, nothing written otherwise. With --spec, what
+  strict generation refuses is said, and the summary comes from a lenient run.
 
 usage: cargo xtask check-fixtures [--all | --passes]
 
   check-fixtures        generate the small specs of the openapiv3 package (--all: all 21;
-                        --passes: one synthetic spec per normalisation pass) with
+                        --passes: one synthetic spec per normalisation pass and per
+                        optional crate the generated code may use) with
                         --skip-unsupported and `cargo check` the crates, warnings denied
 
 usage: cargo xtask bench [--only CASE,...] [--calling-url URL] [--runs N] [--callouts N] [--min-run-ms N]

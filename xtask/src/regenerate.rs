@@ -113,7 +113,7 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
         None => "sinch-voice-raw",
     };
     let lib_name = crate_name.replace('-', "_");
-    let output = generate(&Input {
+    let input = |skip_unsupported: bool| Input {
         spec: Source {
             name: &spec_name,
             text: &spec_text,
@@ -123,21 +123,40 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
             .map(|(name, text)| Source { name, text }),
         crate_name: &lib_name,
         options: sinch_voice_codegen::Options {
-            skip_unsupported: options.skip_unsupported,
+            skip_unsupported,
             // All of them are listed below, with what the spec changes, before giving up.
             report_dead_corrections: true,
         },
-    })
-    .map_err(|e| e.to_string())?;
+    };
+    let mut refused = None;
+    let output = match generate(&input(options.skip_unsupported)) {
+        Ok(output) => output,
+        // A new vendor text: show what can be shown (stale corrections, the API diff) before
+        // the maintainer fixes anything, so generate leniently and say what strictness refused.
+        Err(strict) if options.spec.is_some() && !options.skip_unsupported => {
+            refused = Some(strict.to_string());
+            generate(&input(true)).map_err(|e| e.to_string())?
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    let trial = options.spec.is_some();
 
     let files = match &options.out {
         Some(dir) => vec![
-            (dir.join("Cargo.toml"), trial_manifest(&root, output.needs)?),
+            (
+                dir.join("Cargo.toml"),
+                trial_manifest(&root, &output.needs)?,
+            ),
             (dir.join("src/lib.rs"), output.client.clone()),
             (dir.join(TRIAL_EFFECTIVE), output.effective_spec.clone()),
         ],
         None => {
-            check_manifest(&root, output.needs)?;
+            if let Err(missing) = check_manifest(&root, &output.needs) {
+                if !trial {
+                    return Err(missing);
+                }
+                refused = Some(refused.map_or(missing.clone(), |r| format!("{r}\n{missing}")));
+            }
             vec![
                 (root.join(CLIENT), output.client.clone()),
                 (root.join(EFFECTIVE), output.effective_spec.clone()),
@@ -151,21 +170,23 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
         }
     };
 
+    // First what a maintainer must decide on: stale corrections, then the API diff.
+    let dead = what_changed(
+        &root,
+        &output,
+        corrections.as_ref().map(|(n, _)| n.as_str()),
+    );
+    if let Some(refused) = &refused {
+        println!(
+            "not adoptable as it is (shown above with what still applies, --skip-unsupported):\n{refused}"
+        );
+    }
     report_generation(&output, options.verbose);
     if options.check {
         let drift = compare(&root, &files);
-        let dead = what_changed(
-            &output,
-            &files,
-            corrections.as_ref().map(|(n, _)| n.as_str()),
-        );
         return Ok(if dead { ExitCode::from(1) } else { drift });
     }
-    if what_changed(
-        &output,
-        &files,
-        corrections.as_ref().map(|(n, _)| n.as_str()),
-    ) {
+    if dead {
         return Err("nothing written: update or remove the dead corrections first".into());
     }
     for (path, contents) in &files {
@@ -186,14 +207,21 @@ fn report(root: &Path, output: &Output, files: &[(PathBuf, String)]) {
     println!("{} corrections applied", output.applied.len());
 }
 
-/// Beside the diff: what the new effective spec changes in the API (against the one written
-/// last time), and every correction whose target matches nothing. True if there is any such.
-fn what_changed(output: &Output, files: &[(PathBuf, String)], corrections: Option<&str>) -> bool {
-    let previous = files
-        .iter()
-        .find(|(p, _)| p.ends_with(EFFECTIVE) || p.ends_with(TRIAL_EFFECTIVE))
-        .and_then(|(p, _)| fs::read_to_string(p).ok());
-    if let Some(previous) = previous
+/// Every correction whose target matches nothing, then what the new effective spec changes in
+/// the API against the workspace's current one (`spec/effective/`, what the generated crate was
+/// made from). True if any correction is stale.
+fn what_changed(root: &Path, output: &Output, corrections: Option<&str>) -> bool {
+    if !output.dead_corrections.is_empty() {
+        println!(
+            "{}: {} corrections match nothing in the spec; the vendor text changed under them (update or remove each):",
+            corrections.unwrap_or("the corrections"),
+            output.dead_corrections.len()
+        );
+        for dead in &output.dead_corrections {
+            println!("  {dead}");
+        }
+    }
+    if let Ok(previous) = fs::read_to_string(root.join(EFFECTIVE))
         && previous != output.effective_spec
     {
         match sinch_voice_codegen::api_summary(&previous, &output.effective_spec) {
@@ -201,18 +229,7 @@ fn what_changed(output: &Output, files: &[(PathBuf, String)], corrections: Optio
             Err(e) => println!("API summary unavailable: {e}"),
         }
     }
-    if output.dead_corrections.is_empty() {
-        return false;
-    }
-    eprintln!(
-        "{}: {} corrections match nothing in the spec; the vendor text changed under them (update or remove each):",
-        corrections.unwrap_or("the corrections"),
-        output.dead_corrections.len()
-    );
-    for dead in &output.dead_corrections {
-        eprintln!("  {dead}");
-    }
-    true
+    !output.dead_corrections.is_empty()
 }
 
 /// What normalisation did (counts per pass, every warning; each change with `--verbose`) and
@@ -331,21 +348,16 @@ fn workspace_dependencies(root: &Path) -> Result<toml::Table, String> {
         .ok_or_else(|| format!("{}: no [workspace.dependencies]", manifest_path.display()))
 }
 
-fn runtime_crates(needs: RuntimeNeeds) -> Vec<&'static str> {
-    let mut crates = vec!["progenitor-client", "reqwest", "serde", "serde_json"];
-    if needs.chrono {
-        crates.push("chrono");
-    }
-    if needs.uuid {
-        crates.push("uuid");
-    }
-    if needs.regress {
-        crates.push("regress");
-    }
+/// The fixed runtime plus every optional crate the source uses, as Cargo names.
+fn runtime_crates(needs: &RuntimeNeeds) -> Vec<String> {
+    let mut crates: Vec<String> = ["progenitor-client", "reqwest", "serde", "serde_json"]
+        .map(String::from)
+        .to_vec();
+    crates.extend(needs.crates.iter().map(|c| c.replace('_', "-")));
     crates
 }
 
-fn trial_manifest(root: &Path, needs: RuntimeNeeds) -> Result<String, String> {
+fn trial_manifest(root: &Path, needs: &RuntimeNeeds) -> Result<String, String> {
     let manifest = crate_manifest(root, needs, TRIAL_CRATE, true, false)?;
     Ok(format!(
         "# Written by `cargo xtask regenerate --out`: a trial of another vendor spec, with the\n\
@@ -359,7 +371,7 @@ fn trial_manifest(root: &Path, needs: RuntimeNeeds) -> Result<String, String> {
 /// generated code is not ours to fix), and with `deny_warnings` every other warning is an error.
 pub(crate) fn crate_manifest(
     root: &Path,
-    needs: RuntimeNeeds,
+    needs: &RuntimeNeeds,
     name: &str,
     standalone: bool,
     deny_warnings: bool,
@@ -367,10 +379,10 @@ pub(crate) fn crate_manifest(
     let pinned = workspace_dependencies(root)?;
     let mut dependencies = toml::Table::new();
     for crate_name in runtime_crates(needs) {
-        let spec = pinned
-            .get(crate_name)
-            .ok_or_else(|| format!("Cargo.toml: [workspace.dependencies] has no `{crate_name}`"))?;
-        dependencies.insert(crate_name.to_string(), spec.clone());
+        let spec = pinned.get(&crate_name).ok_or_else(|| {
+            format!("Cargo.toml: the generated code uses `{crate_name}`, which [workspace.dependencies] does not pin")
+        })?;
+        dependencies.insert(crate_name, spec.clone());
     }
     let mut package = toml::Table::new();
     package.insert("name".into(), name.into());
@@ -398,14 +410,14 @@ pub(crate) fn crate_manifest(
 
 /// The workspace's raw crate lists its dependencies by hand; say so if the spec now needs one
 /// it lacks, rather than leave a compile error about a missing crate.
-fn check_manifest(root: &Path, needs: RuntimeNeeds) -> Result<(), String> {
+fn check_manifest(root: &Path, needs: &RuntimeNeeds) -> Result<(), String> {
     let path = root.join(CLIENT_MANIFEST);
     let manifest: toml::Table =
         toml::from_str(&read(&path)?).map_err(|e| format!("{}: {e}", path.display()))?;
     let listed = manifest.get("dependencies").and_then(|d| d.as_table());
-    let missing: Vec<&str> = runtime_crates(needs)
+    let missing: Vec<String> = runtime_crates(needs)
         .into_iter()
-        .filter(|name| !listed.is_some_and(|l| l.contains_key(*name)))
+        .filter(|name| !listed.is_some_and(|l| l.contains_key(name)))
         .collect();
     if missing.is_empty() {
         Ok(())

@@ -31,6 +31,7 @@ mod operation_ids;
 mod params;
 mod refs;
 mod responses;
+mod schema_names;
 mod schemas;
 mod version;
 mod webhooks;
@@ -178,6 +179,7 @@ pub(crate) fn normalise(doc: &mut Value, report: &mut Report) -> Result<(), Erro
 /// true for other tools, and the generated Rust is what progenitor makes of the 3.0 idiom.
 pub(crate) fn for_generator(doc: &mut Value, report: &mut Report) -> Result<(), Error> {
     enums::for_generator(doc, report);
+    schema_names::for_generator(doc, report);
     names::for_generator(doc, report);
     params::for_generator(doc, report)?;
     responses::for_generator(doc, report);
@@ -370,8 +372,7 @@ pub(crate) fn pascal_case(s: &str) -> String {
 /// A component schema name built from `base` whose Rust type name (typify's Pascal case:
 /// `a_b` and `AB` are both `AB`) no other component schema has.
 pub(crate) fn fresh_schema_name(doc: &Value, base: &str, also_taken: &[String]) -> String {
-    use heck::ToPascalCase;
-    let rust = |n: &str| n.to_pascal_case();
+    let rust = typify_name;
     let taken: Vec<String> = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -388,6 +389,24 @@ pub(crate) fn fresh_schema_name(doc: &Value, base: &str, also_taken: &[String]) 
         name = format!("{base}_{n}");
     }
     name
+}
+
+/// The Rust type name typify gives a component schema (its `sanitize` in Pascal case).
+pub(crate) fn typify_name(name: &str) -> String {
+    use heck::ToPascalCase;
+    let out = match name {
+        "+1" => "plus1".to_string(),
+        "-1" => "minus1".to_string(),
+        _ => name
+            .replace('\'', "")
+            .replace(|c: char| !unicode_ident::is_xid_continue(c), "-")
+            .to_pascal_case(),
+    };
+    match out.chars().next() {
+        None => "X".into(),
+        Some(c) if unicode_ident::is_xid_start(c) => out,
+        Some(_) => format!("X{out}"),
+    }
 }
 
 /// `components.schemas`, created when missing.

@@ -4,15 +4,13 @@
 //! and does not compile. Such an inline schema moves to a component of its own, named so that
 //! nothing clashes, with a `$ref` left in its place.
 
-use heck::ToPascalCase;
 use serde_json::{Value, json};
 
 use super::{Report, escape_pointer, fresh_schema_name, key, path_of};
 use crate::error::Segment;
 
 fn rust_name(name: &str) -> String {
-    name.replace(|c: char| !unicode_ident::is_xid_continue(c), "-")
-        .to_pascal_case()
+    super::typify_name(name)
 }
 
 /// Whether typify makes a named type of this inline schema.
