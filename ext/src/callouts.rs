@@ -24,6 +24,7 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::retry::Idempotency;
 use crate::svaml::{Ace, ConferenceDtmfOptions, Context, Ice, Pie, Prompt, Svaml};
+use crate::svaml::{MAX_TTS_CHARS, prompt::field_problems};
 use crate::values::{CallId, Destination, DestinationType, Domain, Dtmf, E164, MusicOnHold};
 use crate::wire;
 
@@ -149,6 +150,13 @@ impl<'a> TtsCallout<'a> {
         wire::not_blank(&at("locale"), self.locale.as_deref())?;
         wire::spoken_text(&at("text"), self.text.as_deref())?;
         wire::not_blank(&at("prompts"), self.prompts.as_deref())?;
+        if let Some(problem) = self
+            .prompts
+            .as_deref()
+            .and_then(|p| field_problems(p, MAX_TTS_CHARS).into_iter().next())
+        {
+            return Err(Error::invalid_input(at("prompts"), problem));
+        }
         if self.text.is_none() && self.prompts.is_none() {
             return Err(Error::invalid_input(
                 at("text"),
@@ -729,6 +737,15 @@ mod tests {
             "ttsCallout.text"
         );
         assert_eq!(field(TtsCallout::to("+46701234567")), "ttsCallout.text");
+        assert_eq!(
+            field(TtsCallout::to("+46701234567").prompts(Prompt::tts("Press [1] now"))),
+            "ttsCallout.prompts"
+        );
+        let written = Callout::from(TtsCallout::to("+46701234567").prompts("#tts[Hi];welcome"));
+        assert_eq!(
+            written.to_json().unwrap()["ttsCallout"]["prompts"],
+            "#tts[Hi];welcome"
+        );
         assert_eq!(
             field(ConferenceCallout::to("+46701234567", "room a")),
             "conferenceCallout.conferenceId"

@@ -10,7 +10,7 @@ use crate::credentials::Credentials;
 use crate::signing::{SigningInput, sign};
 use crate::svaml::MAX_TTS_CHARS;
 use crate::svaml::prompt as prompt_checks;
-use crate::svaml::{Ace, Context, Ice, Leg, Patch, Pie, Prompt, Svaml};
+use crate::svaml::{Ace, Context, Ice, Leg, Patch, Pie, Prompt, PromptPart, Svaml};
 
 /// The callback parser that reads with serde alone, from an `io::Read`, so owning every
 /// string: independent of the fast reader that `CallbackEvent::parse` tries first.
@@ -275,8 +275,9 @@ fn round_trip<C: Context>(data: &[u8]) {
 /// splits into itself; `check_prompt` accepts a part under a limit whenever it accepts it
 /// under a smaller one. Then the bytes, cut at `\x01`, become a chain of parts (first
 /// character `t` TTS, `s` SSML, `h` href, `f` file id, else TTS) kept free of what each kind
-/// documents as unusable: rendered, the chain splits into exactly its parts, each within
-/// the limit accepted by `check_prompt`; `into_parts` gives one accepted string per part.
+/// documents as unusable: rendered, the chain splits into exactly its parts, each within the
+/// limit accepted by `check_prompt`; `into_parts` gives one accepted string per part. A string
+/// in prompt syntax keeps its verdict when read as a prompt.
 pub fn prompt(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let limit = data.first().map_or(0, |&b| usize::from(b) * 4);
@@ -295,6 +296,18 @@ pub fn prompt(data: &[u8]) {
         }
     }
 
+    // A string in prompt syntax is kept as written: what checking says of it stays true.
+    let read = Prompt::from(&*text);
+    let plain = read.parts().eq([&PromptPart::Tts(text.clone())]);
+    if !plain {
+        let read = read.render();
+        assert_eq!(
+            prompt_checks::field_problems(&read, MAX_TTS_CHARS).is_empty(),
+            prompt_checks::field_problems(&text, MAX_TTS_CHARS).is_empty(),
+            "{text:?} read as {read:?} changed its verdict"
+        );
+    }
+
     let mut chain: Option<Prompt<'_>> = None;
     let mut count = 0;
     let mut fits = true;
@@ -308,7 +321,8 @@ pub fn prompt(data: &[u8]) {
             Some('h') => Prompt::href(keep(&['[', ']'])),
             // A file id is played as it is: it cannot hold the chain's syntax.
             Some('f') => Prompt::file(keep(&['[', ']', ';', '#'])),
-            _ => Prompt::tts(segment.to_string()),
+            // TTS text is sent unchanged: brackets, and `;` in a chain, are refused, not edited.
+            _ => Prompt::tts(segment.replace(['[', ']', ';'], "")),
         };
         fits &= segment.chars().count() <= MAX_TTS_CHARS;
         count += 1;

@@ -357,6 +357,71 @@ fn tts_prompt_over_600_characters_in_a_menu() {
 }
 
 #[test]
+fn a_prompt_already_in_prompt_syntax_is_sent_as_written_not_wrapped_again() {
+    // As the Node SDK and Sinch's docs write it.
+    let ice = IceResponse::builder()
+        .run_menu(
+            RunMenu::new([Menu::new("main")
+                .prompt("#tts[Press 1 to confirm.]")
+                .repeat("#tts[Sorry.];#href[https://x/y.mp3]", 2)
+                .max_digits(1)])
+            .locale("en-US"),
+        )
+        .build()
+        .unwrap();
+    let sent: Value = serde_json::from_str(&ice.to_json()).unwrap();
+    assert_eq!(
+        sent["action"]["menus"][0]["mainPrompt"],
+        "#tts[Press 1 to confirm.]"
+    );
+    assert_eq!(
+        sent["action"]["menus"][0]["repeatPrompt"],
+        "#tts[Sorry.];#href[https://x/y.mp3]"
+    );
+    let ice = IceResponse::builder()
+        .play("#tts[Hello];welcome", "en-US")
+        .hangup()
+        .build()
+        .unwrap();
+    let sent: Value = serde_json::from_str(&ice.to_json()).unwrap();
+    assert_eq!(
+        sent["instructions"][0]["ids"],
+        json!(["#tts[Hello]", "welcome"])
+    );
+}
+
+#[test]
+fn tts_text_the_platform_cannot_carry_is_refused_not_edited() {
+    for text in ["Press [1] to confirm.", "Press ] to confirm.", "Press [1 to confirm."] {
+        let err = reject_built(
+            IceResponse::builder()
+                .run_menu(RunMenu::new([Menu::new("main").prompt(Prompt::tts(text))]).locale("en-US"))
+                .build(),
+        );
+        expect_issue(&err, "action.menus[0].mainPrompt", &["inside"]);
+    }
+    // In a `;`-joined field the platform splits at `;`; one playFiles element is one prompt.
+    let err = reject_built(
+        IceResponse::builder()
+            .run_menu(
+                RunMenu::new([Menu::new("main").prompt(Prompt::tts("a; b").then(Prompt::file("x")))])
+                    .locale("en-US"),
+            )
+            .build(),
+    );
+    expect_issue(&err, "action.menus[0].mainPrompt", &["';'", "split"]);
+    let err = reject_ice(menus(json!([{"id": "main", "mainPrompt": "#tts[a; b];welcome"}])));
+    expect_issue(&err, "action.menus[0].mainPrompt", &["';'"]);
+    assert!(
+        IceResponse::builder()
+            .play(Prompt::tts("a; b").then(Prompt::file("x")), "en-US")
+            .hangup()
+            .build()
+            .is_ok()
+    );
+}
+
+#[test]
 fn tts_and_ssml_prompts_over_600_characters_in_play_files_and_park() {
     let err = reject_ice(json!({
         "instructions": [{"name": "playFiles", "ids": ["welcome", format!("#tts[{}]", "x".repeat(601))], "locale": "en-US"}],

@@ -41,10 +41,10 @@ fn say_text() -> impl Strategy<Value = S> {
     "[^\\p{Cc}]{1,600}".prop_filter("say text must not be blank", |t| !t.trim().is_empty())
 }
 
-/// Text for a `#tts[...]` prompt: any non-control text, brackets and `;` included (the
-/// prompt type removes or replaces what cannot be written).
+/// Text for a `#tts[...]` prompt: any non-control text but brackets and `;`, which the
+/// platform cannot carry in a chain and the builder refuses (it edits nothing).
 fn tts_text() -> impl Strategy<Value = S> {
-    "[^\\p{Cc}]{0,120}"
+    "[^\\p{Cc}\\[\\];]{0,120}"
 }
 
 fn prompt_part() -> impl Strategy<Value = Prompt<'static>> {

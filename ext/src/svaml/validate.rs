@@ -4,7 +4,7 @@
 use super::document::Context;
 use super::error::Issue;
 use super::model::*;
-use super::prompt::{check_prompt, has_byte, is_spoken, split_chain};
+use super::prompt::{check_prompt, field_problems, is_spoken};
 use crate::values::{ConferenceId, Dtmf, E164};
 
 /// Longest call a connect action may ask for (4 h).
@@ -218,17 +218,8 @@ pub(crate) fn validate<C: Context>(
 /// A prompt string of a field (`mainPrompt`, `introPrompt`, ...): `;`-joined parts.
 /// `path` is only built when there is something to report.
 fn prompt_limits(prompt: &str, path: impl Fn() -> String, issues: &mut Vec<Issue>) {
-    // A single prompt (no `;`, the common case) is checked as it is.
-    if !has_byte(prompt, b';') {
-        if let Some(problem) = check_prompt(prompt, MAX_TTS_CHARS) {
-            issues.push(Issue::new(path(), problem));
-        }
-        return;
-    }
-    for part in split_chain(prompt) {
-        if let Some(problem) = check_prompt(part, MAX_TTS_CHARS) {
-            issues.push(Issue::new(path(), problem));
-        }
+    for problem in field_problems(prompt, MAX_TTS_CHARS) {
+        issues.push(Issue::new(path(), problem));
     }
 }
 
