@@ -36,13 +36,15 @@
 //!
 //! # Features
 //!
-//! - `rustls-ring` (default): HTTPS through rustls with the *ring* crypto provider, the lighter
-//!   build.
-//! - `rustls-aws-lc`: HTTPS through rustls with reqwest's own *aws-lc-rs* provider (reqwest's
-//!   default TLS; a heavier build: it compiles aws-lc from C).
+//! - `rustls-aws-lc` (default): HTTPS through rustls with reqwest's own *aws-lc-rs* provider
+//!   (reqwest's default TLS, post-quantum key exchange; it compiles aws-lc from C).
+//! - `rustls-ring`: HTTPS through rustls with the *ring* crypto provider, the lighter build
+//!   (see "TLS and your own `reqwest::Client`" before choosing it).
 //! - `native-tls`: HTTPS through the platform's TLS (OpenSSL on Linux, so its headers at build
 //!   time; Security.framework on macOS; SChannel on Windows).
-//! - `axum`: [`callbacks::CallbackRouter`], a ready axum router for callbacks.
+//! - `axum`: [`callbacks::CallbackRouter`], a ready axum router for callbacks, on axum 0.8
+//!   (re-exported as [`axum`](crate::axum): a router of another axum major version does not
+//!   nest into it).
 //!
 //! With no TLS feature (`default-features = false`) only plain HTTP works (the emulator, tests)
 //! unless you pass your own `reqwest::Client` to [`ClientBuilder::http_client`].
@@ -52,18 +54,20 @@
 //! This crate's [`Client`] works under every feature and installs nothing process-wide. A
 //! `reqwest::Client` that *you* build shares reqwest's features with this crate:
 //!
-//! - `rustls-aws-lc`, `native-tls`: `reqwest::Client::new()` never panics; reqwest brings its
-//!   own provider (aws-lc-rs) or uses the platform's TLS.
-//! - `rustls-ring`: reqwest is built with rustls but no provider of its own, and rustls needs a
-//!   process-wide one. If anything else in your tree enables reqwest's default features (or its
-//!   `rustls` feature), reqwest falls back to aws-lc-rs and nothing changes for you. If not,
-//!   `reqwest::Client::new()` panics unless a provider is installed: build your clients with
-//!   [`http_client_builder`], or call [`install_tls_provider`] (or install a provider of your
-//!   choice) at the start of `main`. This crate cannot install one for you safely: rustls
-//!   takes the first provider installed for the life of the process, so a library that
-//!   installed one (before `main`, or on first use) would make your own
-//!   `install_default().expect(..)` panic instead, and would pick your provider for you.
-//!   Choose `rustls-aws-lc` if that trade is not worth the lighter build.
+//! - `rustls-aws-lc` (the default), `native-tls`: `reqwest::Client::new()` never panics, even
+//!   when your own `reqwest` has `default-features = false`; reqwest brings its own provider
+//!   (aws-lc-rs, with post-quantum key exchange) or uses the platform's TLS.
+//! - `rustls-ring` (opt-in, the lighter build): reqwest is built with rustls but no provider of
+//!   its own, and rustls needs a process-wide one. If anything else in your tree enables
+//!   reqwest's default features (or its `rustls` feature), reqwest falls back to aws-lc-rs and
+//!   nothing changes for you. If not, `reqwest::Client::new()` panics unless a provider is
+//!   installed: build your clients with [`http_client_builder`], or call
+//!   [`install_tls_provider`] (or install a provider of your choice) at the start of `main`.
+//!   This crate cannot install one for you safely: rustls takes the first provider installed
+//!   for the life of the process, so a library that installed one (before `main`, or on first
+//!   use) would make your own `install_default().expect(..)` panic instead, and would pick your
+//!   provider for you. rustls 0.23.48 deprecates *ring*'s provider (no post-quantum key
+//!   exchange).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -120,3 +124,9 @@ pub use sinch_voice_raw as raw;
 /// The reqwest this crate is built on, for [`ClientBuilder::http_client`] and
 /// [`http_client_builder`].
 pub use reqwest;
+
+/// The axum (0.8) that [`callbacks::CallbackRouter`] is built on: use it, or depend on
+/// `axum = "0.8"`, so that the router nests into yours.
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub use axum;

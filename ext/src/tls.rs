@@ -13,14 +13,15 @@ const PRECONFIGURED_RING: bool = cfg!(all(
 /// A `reqwest::ClientBuilder` that uses this crate's TLS choice and never panics for want of a
 /// rustls crypto provider, whatever the features of reqwest in your dependency tree.
 ///
-/// Under `rustls-ring` (the default, and the only TLS feature) the builder carries a rustls
+/// Under `rustls-ring` as the only TLS feature (opt-in) the builder carries a rustls
 /// configuration of its own with the process-wide default provider if your program installed
 /// one, else *ring*, and the platform's certificate verifier; nothing process-wide is
 /// installed. Reqwest then ignores its own TLS settings (`add_root_certificate`,
 /// `tls_built_in_root_certs`, `min_tls_version`, ...): to use those, install a provider
 /// ([`install_tls_provider`]) and start from `reqwest::Client::builder()`.
 ///
-/// Under `rustls-aws-lc`, `native-tls`, or no TLS feature this is `reqwest::Client::builder()`.
+/// Under `rustls-aws-lc` (the default), `native-tls`, or no TLS feature this is
+/// `reqwest::Client::builder()`.
 ///
 /// ```
 /// let http = sinch_voice::http_client_builder()
@@ -51,7 +52,7 @@ fn ring_config() -> Option<rustls::ClientConfig> {
     use rustls_platform_verifier::BuilderVerifierExt;
     let provider = rustls::crypto::CryptoProvider::get_default()
         .cloned()
-        .unwrap_or_else(|| std::sync::Arc::new(rustls::crypto::ring::default_provider()));
+        .unwrap_or_else(|| std::sync::Arc::new(ring_provider()));
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .ok()?
@@ -77,12 +78,19 @@ fn ring_config() -> Option<rustls::ClientConfig> {
 pub fn install_tls_provider() -> bool {
     #[cfg(feature = "rustls-ring")]
     {
-        rustls::crypto::ring::default_provider()
-            .install_default()
-            .is_ok()
+        ring_provider().install_default().is_ok()
     }
     #[cfg(not(feature = "rustls-ring"))]
     {
         false
     }
+}
+
+/// *ring*'s provider. rustls 0.23.48 deprecates it (no post-quantum key exchange) and offers no
+/// other way to build it; `rustls-ring` is the opt-in lighter build that asks for exactly
+/// this, and the default feature (aws-lc-rs) is post-quantum.
+#[cfg(feature = "rustls-ring")]
+#[allow(deprecated)]
+fn ring_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::ring::default_provider()
 }

@@ -927,3 +927,45 @@ fn invalid_utf8_is_the_whole_body() {
     let cases: Vec<(&[u8], &str)> = cases.iter().map(|body| (*body, "$")).collect();
     assert_all_rejected(&cases);
 }
+
+#[test]
+fn a_pie_says_what_the_menu_produced_in_one_match() {
+    use sinch_voice::callbacks::MenuOutcome;
+    let pie = |result: &str| {
+        let body = format!(r#"{{"event":"pie","callid":"c1","menuResult":{result}}}"#);
+        match CallbackEvent::parse_owned(body.as_bytes()).unwrap() {
+            CallbackEvent::Pie(pie) => pie,
+            other => panic!("{other:?}"),
+        }
+    };
+    let returned = pie(r#"{"menuId":"main","type":"return","value":"confirm"}"#);
+    assert_eq!(returned.outcome(), MenuOutcome::Returned("confirm"));
+    assert_eq!(returned.returned(), Some("confirm"));
+    assert_eq!(returned.digits(), None);
+    assert_eq!(returned.menu_id(), Some("main"));
+    let digits = pie(r#"{"menuId":"pin","type":"sequence","value":"0042"}"#);
+    assert_eq!(digits.outcome(), MenuOutcome::Digits("0042"));
+    assert_eq!(digits.digits(), Some("0042"));
+    assert_eq!(digits.returned(), None);
+    // The type is read in any case, as the platform is lenient.
+    assert!(pie(r#"{"type":"HANGUP"}"#).hung_up());
+    assert!(pie(r#"{"type":"timeout","menuId":"main"}"#).timed_out());
+    assert_eq!(
+        pie(r#"{"type":"invalidinput","value":"9"}"#).outcome(),
+        MenuOutcome::InvalidInput(Some("9"))
+    );
+    assert_eq!(pie(r#"{"type":"error"}"#).outcome(), MenuOutcome::Error);
+    // A return without its value, an unknown type, no result at all: nothing to branch on.
+    assert_eq!(pie(r#"{"type":"return"}"#).outcome(), MenuOutcome::Other);
+    assert_eq!(
+        pie(r#"{"type":"somethingnew","value":"1"}"#).outcome(),
+        MenuOutcome::Other
+    );
+    let bare = match CallbackEvent::parse(br#"{"event":"pie"}"#).unwrap() {
+        CallbackEvent::Pie(pie) => pie,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(bare.outcome(), MenuOutcome::Other);
+    assert_eq!(bare.menu_id(), None);
+    assert!(!bare.hung_up() && !bare.timed_out());
+}

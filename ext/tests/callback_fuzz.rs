@@ -26,7 +26,7 @@ use proptest::sample::{Index, select};
 use proptest::test_runner::{Config, TestCaseResult, TestRunner};
 use serde_json::Value;
 use sinch_voice::Credentials;
-use sinch_voice::callbacks::{CallbackEvent, Verifier, VerifyError, signed_callback};
+use sinch_voice::callbacks::{CallbackEvent, SignedCallback, Verifier, VerifyError};
 use sinch_voice::signing::format_timestamp;
 
 /// Cases per property.
@@ -344,8 +344,13 @@ fn a_signed_arbitrary_bodies_verify_and_one_flipped_byte_does_not() {
         "(a) signed arbitrary bodies",
         (arbitrary_body(), -300i64..=300, any::<Index>(), 1u8..=255),
         |(Body(body), skew, at, flip)| {
-            let timestamp = format_timestamp(t0() + TimeDelta::seconds(skew));
-            let request = signed_callback(credentials(), PATH, body.clone(), &timestamp);
+            let request = SignedCallback::at(
+                credentials(),
+                PATH,
+                body.clone(),
+                t0() + TimeDelta::seconds(skew),
+            )
+            .into_http();
             let verified = verifier.verify_request(&request);
             // Genuine: never refused as unauthorized (the body may still not be an event).
             prop_assert!(

@@ -12,9 +12,9 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 use sinch_voice::Credentials;
 use sinch_voice::callbacks::{
-    CallbackError, CallbackEvent, DEFAULT_TOLERANCE, Verifier, VerifyError, signed_callback,
+    CallbackError, CallbackEvent, DEFAULT_TOLERANCE, Verifier, VerifyError,
 };
-use sinch_voice::signing::format_timestamp;
+use sinch_voice::signing::{format_timestamp, sign_http_request};
 
 // ------------------------------------------------------------------ the vectors
 
@@ -27,6 +27,22 @@ enum Outcome {
     MissingAuthorization,
     BadScheme,
     UnknownKey,
+}
+
+/// A callback as the platform sends it, signed over `timestamp` as text: malformed ones too,
+/// which `SignedCallback` (a time, not text) cannot make.
+fn signed_over(
+    credentials: &Credentials,
+    path: &str,
+    body: Vec<u8>,
+    timestamp: &str,
+) -> http::Request<Vec<u8>> {
+    let mut request = http::Request::post(path)
+        .header("content-type", "application/json; charset=utf-8")
+        .body(body)
+        .unwrap();
+    sign_http_request(credentials, &mut request, timestamp).unwrap();
+    request
 }
 
 const EXPECTED: &[(&str, Outcome)] = &[
@@ -253,7 +269,7 @@ fn verifier_at(now: DateTime<Utc>) -> Verifier {
 
 /// A callback signed now (t0) with `credentials`.
 fn signed_with(credentials: &Credentials) -> http::Request<Vec<u8>> {
-    signed_callback(credentials, PATH, BODY.to_vec(), &format_timestamp(t0()))
+    signed_over(credentials, PATH, BODY.to_vec(), &format_timestamp(t0()))
 }
 
 fn verify(verifier: &Verifier, request: &http::Request<Vec<u8>>) -> Result<(), VerifyError> {
@@ -478,7 +494,7 @@ fn a_malformed_timestamp_fails_only_with_the_age_check_on() {
         "2025-13-14T11:00:07Z",
     ] {
         // Signed over that very value: only the age check can object.
-        let request = signed_callback(&credentials(), PATH, BODY.to_vec(), timestamp);
+        let request = signed_over(&credentials(), PATH, BODY.to_vec(), timestamp);
         let result = verify(&verifier_at(t0()), &request);
         assert!(malformed("x-timestamp")(&result), "{timestamp}: {result:?}");
         assert_eq!(
@@ -575,7 +591,7 @@ fn timestamps_in_other_forms_are_aged_correctly() {
         ("2024-01-19T11:19:28+02:00", 0),
         ("2024-01-19T09:19:28", 0),
     ] {
-        let request = signed_callback(&credentials(), PATH, BODY.to_vec(), timestamp);
+        let request = signed_over(&credentials(), PATH, BODY.to_vec(), timestamp);
         let at_edge = sent + TimeDelta::milliseconds(offset_ms) + TimeDelta::seconds(300);
         assert_eq!(
             verify(&verifier_at(at_edge), &request),
@@ -716,7 +732,7 @@ fn every_fixture_verifies_and_parses_end_to_end() {
     for (stem, body) in fixtures() {
         let prefix = stem.split('_').next().unwrap();
         let path = format!("/sinch/callback/{prefix}");
-        let request = signed_callback(&credentials, &path, body.clone(), &timestamp);
+        let request = signed_over(&credentials, &path, body.clone(), &timestamp);
         assert_eq!(request.method(), http::Method::POST);
         // The system clock, default tolerance: signed just now.
         let event = Verifier::new(&credentials)
@@ -737,7 +753,7 @@ fn every_fixture_verifies_and_parses_end_to_end() {
         );
 
         // Signed with a query: only the path is signed, and the request URI's path is used.
-        let with_query = signed_callback(
+        let with_query = signed_over(
             &credentials,
             &format!("{path}?attempt=2"),
             body.clone(),
@@ -758,7 +774,7 @@ fn verify_request_refuses_before_it_parses() {
     let credentials = credentials();
     let timestamp = format_timestamp(Utc::now());
     // Genuine but not an event: BadRequest with the field.
-    let request = signed_callback(
+    let request = signed_over(
         &credentials,
         PATH,
         br#"{"event":"pie","callid":"c","menuResult":{"type":5}}"#.to_vec(),
@@ -777,13 +793,13 @@ fn verify_request_refuses_before_it_parses() {
     );
     // Another application's callback.
     let other = Credentials::new("other-app", SECRET).unwrap();
-    let theirs = signed_callback(&other, PATH, BODY.to_vec(), &timestamp);
+    let theirs = signed_over(&other, PATH, BODY.to_vec(), &timestamp);
     assert_eq!(
         Verifier::new(&credentials).verify_request(&theirs),
         Err(CallbackError::Unauthorized(VerifyError::UnknownKey))
     );
     // Stale through the entry too, and tolerance(None) lets it through.
-    let old = signed_callback(&credentials, PATH, BODY.to_vec(), "2014-09-24T10:59:41Z");
+    let old = signed_over(&credentials, PATH, BODY.to_vec(), "2014-09-24T10:59:41Z");
     assert!(matches!(
         Verifier::new(&credentials).verify_request(&old),
         Err(CallbackError::Unauthorized(VerifyError::Stale { .. }))

@@ -392,10 +392,16 @@ fn a_prompt_already_in_prompt_syntax_is_sent_as_written_not_wrapped_again() {
 
 #[test]
 fn tts_text_the_platform_cannot_carry_is_refused_not_edited() {
-    for text in ["Press [1] to confirm.", "Press ] to confirm.", "Press [1 to confirm."] {
+    for text in [
+        "Press [1] to confirm.",
+        "Press ] to confirm.",
+        "Press [1 to confirm.",
+    ] {
         let err = reject_built(
             IceResponse::builder()
-                .run_menu(RunMenu::new([Menu::new("main").prompt(Prompt::tts(text))]).locale("en-US"))
+                .run_menu(
+                    RunMenu::new([Menu::new("main").prompt(Prompt::tts(text))]).locale("en-US"),
+                )
                 .build(),
         );
         expect_issue(&err, "action.menus[0].mainPrompt", &["inside"]);
@@ -404,13 +410,17 @@ fn tts_text_the_platform_cannot_carry_is_refused_not_edited() {
     let err = reject_built(
         IceResponse::builder()
             .run_menu(
-                RunMenu::new([Menu::new("main").prompt(Prompt::tts("a; b").then(Prompt::file("x")))])
-                    .locale("en-US"),
+                RunMenu::new([
+                    Menu::new("main").prompt(Prompt::tts("a; b").then(Prompt::file("x")))
+                ])
+                .locale("en-US"),
             )
             .build(),
     );
     expect_issue(&err, "action.menus[0].mainPrompt", &["';'", "split"]);
-    let err = reject_ice(menus(json!([{"id": "main", "mainPrompt": "#tts[a; b];welcome"}])));
+    let err = reject_ice(menus(
+        json!([{"id": "main", "mainPrompt": "#tts[a; b];welcome"}]),
+    ));
     expect_issue(&err, "action.menus[0].mainPrompt", &["';'"]);
     assert!(
         IceResponse::builder()

@@ -2,7 +2,7 @@
 //! driven over the wire by reqwest and, where reqwest cannot misbehave enough, raw TCP.
 //!
 //! The verifier's clock is pinned to `FIXED_NOW` and every request is signed with
-//! `signed_callback` at a timestamp relative to it, so the tests do not depend on the wall
+//! `SignedCallback::at` a time relative to it, so the tests do not depend on the wall
 //! clock. The handler counts calls per event and records call ids; every refusal is checked
 //! against those counters (the handler must never see a refused request).
 
@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use sinch_voice::Credentials;
 use sinch_voice::callbacks::{
     AceEvent, CallbackHandler, CallbackRouter, DiceEvent, HandlerError, IceEvent, NotifyEvent,
-    PieEvent, Verifier, signed_callback,
+    PieEvent, SignedCallback, Verifier,
 };
 use sinch_voice::signing::format_timestamp;
 use sinch_voice::svaml::{AceResponse, IceResponse, Menu, PieResponse, Prompt, RunMenu};
@@ -123,9 +123,14 @@ fn timestamp(offset_secs: i64) -> String {
     format_timestamp(fixed_now() + chrono::Duration::seconds(offset_secs))
 }
 
+/// The verifier's "now", moved by this many seconds.
+fn at(offset_secs: i64) -> chrono::DateTime<chrono::Utc> {
+    fixed_now() + chrono::Duration::seconds(offset_secs)
+}
+
 /// A callback signed for `path` with our credentials, timestamped "now".
 fn signed(path: &str, body: impl Into<Vec<u8>>) -> Request<Vec<u8>> {
-    signed_callback(&credentials(), path, body.into(), &timestamp(0))
+    SignedCallback::at(&credentials(), path, body, at(0)).into_http()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -534,11 +539,11 @@ async fn a_body_changed_after_signing_is_refused() {
 async fn other_credentials_are_refused() {
     let server = Server::start().await;
     let forged = Credentials::new(APP_KEY, OTHER_SECRET).unwrap();
-    let request = signed_callback(&forged, PATH, ICE.into(), &timestamp(0));
+    let request = SignedCallback::at(&forged, PATH, ICE, at(0)).into_http();
     assert_refused(&server, request, "right key, wrong secret").await;
 
     let stranger = Credentials::new(OTHER_KEY, SECRET).unwrap();
-    let request = signed_callback(&stranger, PATH, ICE.into(), &timestamp(0));
+    let request = SignedCallback::at(&stranger, PATH, ICE, at(0)).into_http();
     assert_refused(&server, request, "other key").await;
 }
 
@@ -546,7 +551,7 @@ async fn other_credentials_are_refused() {
 async fn timestamps_beyond_the_tolerance_are_refused() {
     let server = Server::start().await;
     let sign_at =
-        |offset: i64| signed_callback(&credentials(), PATH, ICE.into(), &timestamp(offset));
+        |offset: i64| SignedCallback::at(&credentials(), PATH, ICE, at(offset)).into_http();
     assert_refused(&server, sign_at(-301), "301 s old").await;
     assert_refused(&server, sign_at(301), "301 s ahead").await;
 

@@ -10,9 +10,8 @@ use serde_json::{Value, json};
 use sinch_voice::Credentials;
 use sinch_voice::callbacks::{
     AceEvent, CallbackHandler, CallbackRouter, CallbackService, DiceEvent, HandlerError, IceEvent,
-    NotifyEvent, PieEvent, UnknownEvent, Verifier, signed_callback,
+    NotifyEvent, PieEvent, SignedCallback, UnknownEvent, Verifier,
 };
-use sinch_voice::signing::format_timestamp;
 use sinch_voice::svaml::{AceResponse, IceResponse, PieResponse};
 
 const KEY: &str = "669E367E-6BBA-48AB-AF15-266871C28135";
@@ -114,17 +113,13 @@ struct Answer {
 /// POSTs `body` to `base` + `path`, signed as the platform signs it for `signed_path`.
 async fn send(base: &str, path: &str, signed_path: &str, body: &str, secret: &str) -> Answer {
     let credentials = Credentials::new(KEY, secret).unwrap();
-    let request = signed_callback(
-        &credentials,
-        signed_path,
-        body.as_bytes().to_vec(),
-        &format_timestamp(chrono::Utc::now()),
-    );
+    let signed = SignedCallback::new(&credentials, signed_path, body);
     sinch_voice::install_tls_provider();
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    // Sent to `path`, which may differ from the path it was signed for.
     let mut outgoing = http.post(format!("{base}{path}"));
-    for (name, value) in request.headers() {
-        outgoing = outgoing.header(name.as_str(), value.to_str().unwrap());
+    for (name, value) in signed.headers() {
+        outgoing = outgoing.header(name, value);
     }
     let response = outgoing.body(body.to_string()).send().await.unwrap();
     Answer {
@@ -181,6 +176,60 @@ async fn nested_and_merged_routers_accept_genuine_callbacks_and_refuse_forged_on
         assert_eq!(stripped.status, 401);
     }
     assert_eq!(handler.seen(), ["ice", "ice"]);
+}
+
+#[tokio::test]
+async fn a_signed_test_callback_is_one_call() {
+    let handler = Handler::default();
+    let served = serve(Router::new().nest("/hooks", router(handler.clone()))).await;
+    let url = format!("{}/hooks/sinch", served.base);
+    let answer = SignedCallback::new(&credentials(), url.as_str(), ICE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let body = answer.bytes().await.unwrap();
+    let reply = sinch_voice::svaml::IceResponse::parse(&body).unwrap();
+    assert_eq!(reply.action().map(|a| a.kind().name()), Some("hangup"));
+    // Signed with another application's secret: refused, the handler never runs.
+    let forged = Credentials::new(KEY, FORGED_SECRET).unwrap();
+    let refused = SignedCallback::new(&forged, url.as_str(), ICE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+    assert_eq!(handler.seen(), ["ice"]);
+}
+
+#[tokio::test]
+async fn the_router_nests_into_an_app_with_state() {
+    #[derive(Clone)]
+    struct AppState {
+        name: &'static str,
+    }
+    let handler = Handler::default();
+    // Router<AppState>: `into_router` takes the app's state type, no `with_state` dance.
+    let app: Router<AppState> =
+        Router::new()
+            .route(
+                "/name",
+                axum::routing::get(
+                    |axum::extract::State(state): axum::extract::State<AppState>| async move {
+                        state.name
+                    },
+                ),
+            )
+            .nest(
+                "/hooks",
+                CallbackRouter::new(Verifier::new(&credentials()), handler.clone())
+                    .into_router("/sinch"),
+            );
+    let served = serve(app.with_state(AppState { name: "reminders" })).await;
+    let genuine = send(&served.base, "/hooks/sinch", "/hooks/sinch", ICE, SECRET).await;
+    assert_eq!(genuine.status, 200, "{}", genuine.body);
+    let name = reqwest::get(format!("{}/name", served.base)).await.unwrap();
+    assert_eq!(name.text().await.unwrap(), "reminders");
+    assert_eq!(handler.seen(), ["ice"]);
 }
 
 #[tokio::test]
@@ -277,17 +326,12 @@ async fn a_failing_or_panicking_handler_gets_the_documented_answer() {
 
 #[tokio::test]
 async fn verification_and_dispatch_from_plain_header_pairs_in_any_case() {
-    let request = signed_callback(
-        &credentials(),
-        "/cb",
-        ICE.as_bytes().to_vec(),
-        &format_timestamp(chrono::Utc::now()),
-    );
+    let signed = SignedCallback::new(&credentials(), "/cb", ICE);
     let pairs = |case: fn(&str) -> String| -> Vec<(String, String)> {
-        request
+        signed
             .headers()
             .iter()
-            .map(|(n, v)| (case(n.as_str()), v.to_str().unwrap().to_string()))
+            .map(|(n, v)| (case(n), v.to_string()))
             .collect()
     };
     let verifier = Verifier::new(&credentials());

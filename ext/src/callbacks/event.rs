@@ -303,6 +303,91 @@ event_struct! {
     }
 }
 
+/// What a menu produced, for a short `match` on a PIE ([`PieEvent::outcome`]).
+///
+/// ```
+/// use sinch_voice::callbacks::{CallbackEvent, MenuOutcome};
+///
+/// let body = br#"{"event":"pie","callid":"c1","menuResult":{"menuId":"main","type":"return","value":"confirm","inputMethod":"dtmf"}}"#;
+/// let CallbackEvent::Pie(pie) = CallbackEvent::parse(body).unwrap() else { unreachable!() };
+/// let said = match pie.outcome() {
+///     MenuOutcome::Returned("confirm") => "Confirmed.",
+///     MenuOutcome::Returned(_) | MenuOutcome::Digits(_) => "Cancelled.",
+///     MenuOutcome::HungUp => return,
+///     _ => "Sorry, I did not get that.",
+/// };
+/// assert_eq!(said, "Confirmed.");
+/// assert_eq!(pie.menu_id(), Some("main"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MenuOutcome<'e> {
+    /// An option's `return(x)` fired: `x`.
+    Returned(&'e str),
+    /// Digits were collected (`maxDigits`, or a conference's DTMF), leading zeros kept.
+    Digits(&'e str),
+    /// No input in time.
+    TimedOut,
+    /// The caller hung up during the menu.
+    HungUp,
+    /// The input matched no option (the digits, when the platform sent them).
+    InvalidInput(Option<&'e str>),
+    /// The menu failed.
+    Error,
+    /// No result, or a result type this crate does not know (kept in `menu_result`).
+    Other,
+}
+
+impl PieEvent<'_> {
+    /// What the menu produced, for a `match`.
+    pub fn outcome(&self) -> MenuOutcome<'_> {
+        let Some(result) = &self.menu_result else {
+            return MenuOutcome::Other;
+        };
+        let value = result.value.as_deref();
+        match (&result.kind, value) {
+            (Some(MenuResultType::Return), Some(value)) => MenuOutcome::Returned(value),
+            (Some(MenuResultType::Sequence), Some(value)) => MenuOutcome::Digits(value),
+            (Some(MenuResultType::Timeout), _) => MenuOutcome::TimedOut,
+            (Some(MenuResultType::Hangup), _) => MenuOutcome::HungUp,
+            (Some(MenuResultType::InvalidInput), value) => MenuOutcome::InvalidInput(value),
+            (Some(MenuResultType::Error), _) => MenuOutcome::Error,
+            _ => MenuOutcome::Other,
+        }
+    }
+
+    /// The `return(x)` value of the option that fired, if one did.
+    pub fn returned(&self) -> Option<&str> {
+        match self.outcome() {
+            MenuOutcome::Returned(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The digits collected, if the menu collected digits.
+    pub fn digits(&self) -> Option<&str> {
+        match self.outcome() {
+            MenuOutcome::Digits(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The menu that produced the result (the conference id for conference DTMF).
+    pub fn menu_id(&self) -> Option<&str> {
+        self.menu_result.as_ref()?.menu_id.as_deref()
+    }
+
+    /// Whether the caller hung up during the menu.
+    pub fn hung_up(&self) -> bool {
+        self.outcome() == MenuOutcome::HungUp
+    }
+
+    /// Whether the menu ended for want of input.
+    pub fn timed_out(&self) -> bool {
+        self.outcome() == MenuOutcome::TimedOut
+    }
+}
+
 event_struct! {
     /// Notification: recordings, transcripts, asynchronous AMD, call errors. No reply is read.
     pub struct NotifyEvent<'a> {

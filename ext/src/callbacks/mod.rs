@@ -38,12 +38,12 @@ pub use dispatch::{
 };
 pub use event::{
     AceEvent, AmdReason, AmdResult, AmdStatus, CallbackEvent, DiceEvent, Extra, IceEvent,
-    InputMethod, MenuResult, MenuResultType, NotifyEvent, NotifyType, PieEvent, RawJson,
-    UnknownEvent,
+    InputMethod, MenuOutcome, MenuResult, MenuResultType, NotifyEvent, NotifyType, PieEvent,
+    RawJson, UnknownEvent,
 };
 pub use parse::ParseError;
 pub(crate) use parse::parse_with_serde_reader;
-pub use request::{CallbackError, signed_callback};
+pub use request::{CallbackError, SignedCallback};
 pub use schema::schema_json;
 pub use timestamp::Timestamp;
 pub use verify::{DEFAULT_TOLERANCE, Verifier, VerifyError};

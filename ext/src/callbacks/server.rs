@@ -48,8 +48,9 @@ impl<H: CallbackHandler> CallbackRouter<H> {
         self
     }
 
-    /// An axum router serving POST `path`.
-    pub fn into_router(self, path: &str) -> axum::Router {
+    /// An axum router serving POST `path`, for an app of any state `S`: nest or merge it
+    /// into your `Router<AppState>` as it is (`Router::new().nest("/hooks", callbacks)`).
+    pub fn into_router<S: Clone + Send + Sync + 'static>(self, path: &str) -> axum::Router<S> {
         // One shared router: a request costs a reference count, not a copy of the verifier.
         let this = std::sync::Arc::new(self);
         axum::Router::new().route(

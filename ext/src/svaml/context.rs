@@ -30,6 +30,19 @@ pub enum Patch {}
 pub enum Leg {}
 
 /// Marks an action or instruction as allowed in context `C`.
+///
+/// A wrong use reads (the matrix is svaml.md §2's; a test keeps the notes in step with it):
+/// ```text
+/// error[E0277]: `ConnectPstn<'_>` cannot answer this callback: a reply of context `Ace` does not allow it
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot answer this callback: a reply of context `{C}` does not allow it",
+    label = "not allowed in a reply of context `{C}`",
+    note = "ICE replies allow: hangup, connectPstn, connectMxp, connectConf, connectSip, connectStream, runMenu, park; instructions: playFiles, say, sendDtmf, setCookie, answer, startRecording, stopRecording",
+    note = "ACE replies allow: hangup, continue, connectConf, runMenu; instructions: playFiles, say, setCookie, startRecording, stopRecording",
+    note = "PIE replies allow: hangup, continue, connectPstn, connectConf, connectSip, runMenu; instructions: playFiles, say, sendDtmf, setCookie, startRecording, stopRecording",
+    note = "a PATCH of a call allows: hangup, continue, park; a PATCH of a leg: playFiles, say"
+)]
 pub trait AllowedIn<C: Context> {}
 
 macro_rules! context {
@@ -48,8 +61,10 @@ macro_rules! context {
                 matches!(kind, $(InstructionKind::$instruction)|*)
             }
         }
-        $( impl AllowedIn<$ctx> for $action_ty {} )*
-        $( impl AllowedIn<$ctx> for $instruction_ty {} )*
+        // Not recommended: the notes of `AllowedIn` say where each belongs, without the
+        // expansion of this macro.
+        $( #[diagnostic::do_not_recommend] impl AllowedIn<$ctx> for $action_ty {} )*
+        $( #[diagnostic::do_not_recommend] impl AllowedIn<$ctx> for $instruction_ty {} )*
     };
 }
 
@@ -89,7 +104,9 @@ impl Context for Leg {
         matches!(kind, InstructionKind::PlayFiles | InstructionKind::Say)
     }
 }
+#[diagnostic::do_not_recommend]
 impl AllowedIn<Leg> for PlayFiles<'_> {}
+#[diagnostic::do_not_recommend]
 impl AllowedIn<Leg> for Say<'_> {}
 
 /// The reply to an ICE.

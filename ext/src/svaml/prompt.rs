@@ -410,7 +410,10 @@ mod tests {
             Some(PromptPart::Unread(_))
         ));
         // Plain text, even with a '#', is spoken.
-        assert_eq!(Prompt::from("Press # to end").render(), "#tts[Press # to end]");
+        assert_eq!(
+            Prompt::from("Press # to end").render(),
+            "#tts[Press # to end]"
+        );
         assert_eq!(Prompt::from("welcome").render(), "#tts[welcome]");
     }
 
@@ -418,7 +421,10 @@ mod tests {
     fn a_field_refuses_what_the_platform_cannot_read() {
         let refused = |p: &str| field_problems(p, 600);
         assert!(refused("#tts[Press 1.]").is_empty());
-        assert!(refused("#tts[a; b]").is_empty(), "one prompt: nothing splits it");
+        assert!(
+            refused("#tts[a; b]").is_empty(),
+            "one prompt: nothing splits it"
+        );
         assert!(refused("#ssml[<speak>a &amp; b</speak>];welcome").is_empty());
         assert_eq!(refused("#tts[Press [1] to confirm.]").len(), 1);
         assert_eq!(refused("#tts[Press [1 to confirm.]").len(), 1);
