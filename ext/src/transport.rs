@@ -508,21 +508,7 @@ fn decode_failure<T: DeserializeOwned>(bytes: &[u8]) -> Option<(String, String)>
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         Ok(_) => None,
         Err(e) => {
-            use serde_path_to_error::Segment;
-            let mut path = String::new();
-            for segment in e.path().iter() {
-                match segment {
-                    Segment::Seq { index } => path.push_str(&format!("[{index}]")),
-                    Segment::Map { key } | Segment::Enum { variant: key } => {
-                        if !path.is_empty() {
-                            path.push('.');
-                        }
-                        path.push_str(key);
-                    }
-                    // Where a syntax error stops the parse, the next step is unknown.
-                    Segment::Unknown => {}
-                }
-            }
+            let path = crate::json::path_text(e.path());
             Some((path, e.into_inner().to_string()))
         }
     }

@@ -9,31 +9,12 @@ use serde::de::DeserializeOwned;
 use crate::error::Error;
 use crate::values::{MAX_CALL_ID, ValueError};
 
-/// The JSON path serde_path_to_error reports, as `a.b[0].c`.
-fn path_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(key);
-            }
-            Segment::Unknown => {}
-        }
-    }
-    out
-}
-
 /// Our request as the raw client's body type. `prefix` names the request in errors.
 pub(crate) fn to_raw<R: DeserializeOwned>(prefix: &str, ours: &impl Serialize) -> Result<R, Error> {
     let value = serde_json::to_value(ours)
         .map_err(|e| Error::invalid_input(prefix, format!("cannot be serialised: {e}")))?;
     serde_path_to_error::deserialize::<_, R>(value).map_err(|e| {
-        let path = path_of(e.path());
+        let path = crate::json::path_text(e.path());
         let field = if path.is_empty() {
             prefix.to_string()
         } else {
@@ -61,7 +42,7 @@ pub(crate) fn from_raw<T: DeserializeOwned>(
     };
     let value = serde_json::to_value(raw).map_err(|e| decode(String::new(), e.to_string()))?;
     serde_path_to_error::deserialize::<_, T>(value)
-        .map_err(|e| decode(path_of(e.path()), e.inner().to_string()))
+        .map_err(|e| decode(crate::json::path_text(e.path()), e.inner().to_string()))
 }
 
 /// `field` broke a value rule.

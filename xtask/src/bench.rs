@@ -22,52 +22,45 @@ const CASES: [&str; 5] = [
     "callout_roundtrip",
 ];
 
-#[derive(Debug)]
+/// `cargo xtask bench`.
+#[derive(Debug, clap::Args)]
 pub struct Options {
+    /// Only these cases (comma-separated).
+    #[arg(long, value_name = "CASE,...", value_delimiter = ',', value_parser = case)]
     only: Option<Vec<String>>,
+    /// Send the callouts there (e.g. shared/peers/callout_server.mjs) instead of a loopback
+    /// server started in-process.
+    #[arg(long, value_name = "URL")]
     calling_url: Option<String>,
+    /// Runs per case.
+    #[arg(long, default_value = "5", value_parser = number)]
     runs: usize,
+    /// Callouts per run.
+    #[arg(long, default_value = "2000", value_parser = number)]
     callouts: usize,
+    /// The shortest run, in milliseconds.
+    #[arg(long = "min-run-ms", value_name = "N", default_value = "1000", value_parser = millis)]
     min_run: Duration,
 }
 
-impl Options {
-    pub fn parse(args: &[String]) -> Result<Self, String> {
-        let mut options = Options {
-            only: None,
-            calling_url: None,
-            runs: 5,
-            callouts: 2000,
-            min_run: Duration::from_millis(1000),
-        };
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            let mut value = |name: &str| {
-                args.next()
-                    .cloned()
-                    .ok_or_else(|| format!("{name} needs a value"))
-            };
-            match arg.as_str() {
-                "--only" => {
-                    let cases: Vec<String> =
-                        value("--only")?.split(',').map(str::to_string).collect();
-                    if let Some(bad) = cases.iter().find(|c| !CASES.contains(&c.as_str())) {
-                        return Err(format!("unknown case `{bad}`; cases: {}", CASES.join(", ")));
-                    }
-                    options.only = Some(cases);
-                }
-                "--calling-url" => options.calling_url = Some(value("--calling-url")?),
-                "--runs" => options.runs = number(&value("--runs")?)?,
-                "--callouts" => options.callouts = number(&value("--callouts")?)?,
-                "--min-run-ms" => {
-                    options.min_run = Duration::from_millis(number(&value("--min-run-ms")?)? as u64)
-                }
-                other => return Err(format!("unknown option `{other}`")),
-            }
-        }
-        Ok(options)
+fn case(name: &str) -> Result<String, String> {
+    if CASES.contains(&name) {
+        Ok(name.to_string())
+    } else {
+        Err(format!(
+            "unknown case `{name}`; cases: {}",
+            CASES.join(", ")
+        ))
     }
+}
 
+fn millis(text: &str) -> Result<Duration, String> {
+    text.parse()
+        .map(Duration::from_millis)
+        .map_err(|_| format!("`{text}` is not a number of milliseconds"))
+}
+
+impl Options {
     fn wants(&self, case: &str) -> bool {
         self.only
             .as_ref()

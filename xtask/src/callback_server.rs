@@ -15,48 +15,18 @@ use sinch_voice::svaml::{IceResponse, Menu, Prompt, RunMenu};
 
 const FIXTURES: &str = include_str!("../data/peers-fixtures.json");
 
-#[derive(Debug)]
+/// `cargo xtask callback-server`.
+#[derive(Debug, clap::Args)]
 pub struct Options {
+    /// The port on 127.0.0.1.
+    #[arg(long, default_value_t = 18802)]
     port: u16,
+    /// Write a wrk script POSTing the peers' signed ICE (valid 300 s) and exit.
+    #[arg(long, value_name = "FILE")]
     wrk_script: Option<String>,
-    workers: Option<usize>,
-}
-
-impl Options {
-    pub fn parse(args: &[String]) -> Result<Self, String> {
-        let mut options = Options {
-            port: 18802,
-            wrk_script: None,
-            workers: None,
-        };
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            let mut value = |name: &str| {
-                args.next()
-                    .cloned()
-                    .ok_or_else(|| format!("{name} needs a value"))
-            };
-            match arg.as_str() {
-                "--port" => {
-                    options.port = value("--port")?
-                        .parse()
-                        .map_err(|_| "--port takes a port number".to_string())?
-                }
-                "--wrk-script" => options.wrk_script = Some(value("--wrk-script")?),
-                "--workers" => {
-                    options.workers = Some(
-                        value("--workers")?
-                            .parse()
-                            .ok()
-                            .filter(|n| *n > 0)
-                            .ok_or_else(|| "--workers takes a positive number".to_string())?,
-                    )
-                }
-                other => return Err(format!("unknown option `{other}`")),
-            }
-        }
-        Ok(options)
-    }
+    /// Tokio worker threads (default: one per core).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    workers: Option<u64>,
 }
 
 struct Ivr;
@@ -146,7 +116,7 @@ pub fn run(options: &Options) -> ExitCode {
     }
     let mut runtime = tokio::runtime::Builder::new_multi_thread();
     if let Some(workers) = options.workers {
-        runtime.worker_threads(workers);
+        runtime.worker_threads(workers as usize);
     }
     let runtime = runtime.enable_all().build().expect("a tokio runtime");
     runtime.block_on(async {

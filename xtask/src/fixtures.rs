@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use sinch_voice_codegen::{Input, Options, Source, generate};
+use sinch_voice_codegen::{Input, Options as GenerateOptions, Source, generate};
 
 use crate::regenerate::{crate_manifest, root};
 
@@ -39,20 +39,24 @@ enum Set {
     Passes,
 }
 
-pub fn run(args: &[String]) -> ExitCode {
-    let set = match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        [] => Set::Small,
-        ["--all"] => Set::All,
-        ["--passes"] => Set::Passes,
-        _ => {
-            eprintln!("usage: cargo xtask check-fixtures [--all | --passes]");
-            return ExitCode::from(2);
-        }
+/// `cargo xtask check-fixtures`.
+#[derive(Debug, clap::Args)]
+#[group(multiple = false)]
+pub struct Options {
+    /// All 21 specs of the openapiv3 package.
+    #[arg(long)]
+    all: bool,
+    /// One synthetic spec per normalisation pass and per optional crate the generated code
+    /// may use.
+    #[arg(long)]
+    passes: bool,
+}
+
+pub fn run(options: &Options) -> ExitCode {
+    let set = match (options.all, options.passes) {
+        (true, _) => Set::All,
+        (_, true) => Set::Passes,
+        _ => Set::Small,
     };
     match check(set) {
         Ok(true) => ExitCode::SUCCESS,
@@ -170,7 +174,7 @@ fn check(set: Set) -> Result<bool, String> {
             },
             corrections: None,
             crate_name: &name.replace('-', "_"),
-            options: Options {
+            options: GenerateOptions {
                 skip_unsupported: true,
                 report_dead_corrections: false,
             },

@@ -16,42 +16,37 @@ const CALLBACKS_SCHEMA: &str = "spec/callbacks.schema.json";
 const TRIAL_CRATE: &str = "sinch-voice-raw-trial";
 const TRIAL_EFFECTIVE: &str = "effective.openapi.json";
 
-#[derive(Debug, Default)]
+/// `cargo xtask regenerate`.
+#[derive(Debug, clap::Args)]
 pub struct Options {
+    /// Write nothing; exit 1 and print a unified diff if anything differs.
+    #[arg(long)]
     check: bool,
+    /// Generate from another vendor spec (default spec/sinch-voice.openapi.yaml).
+    #[arg(long, value_name = "PATH")]
     spec: Option<PathBuf>,
-    /// `Some(None)` is `--corrections none`.
-    corrections: Option<Option<PathBuf>>,
+    /// Apply another overlay, or `none` (default spec/corrections.yaml).
+    #[arg(long, value_name = "PATH|none", value_parser = corrections)]
+    corrections: Option<Corrections>,
+    /// Write a standalone crate (DIR/Cargo.toml, DIR/src/lib.rs, DIR/effective.openapi.json)
+    /// instead of the workspace's files.
+    #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Leave out what cannot be generated (each operation, optional parameter or schema is
+    /// listed with its JSON path and why) instead of failing; for trials of other specs.
+    #[arg(long)]
     skip_unsupported: bool,
+    /// List every normalisation change with its JSON path.
+    #[arg(short, long)]
     verbose: bool,
 }
 
-impl Options {
-    pub fn parse(args: &[String]) -> Result<Self, String> {
-        let mut options = Options::default();
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            let mut value = |name: &str| {
-                args.next()
-                    .cloned()
-                    .ok_or_else(|| format!("{name} needs a value"))
-            };
-            match arg.as_str() {
-                "--check" => options.check = true,
-                "--spec" => options.spec = Some(value("--spec")?.into()),
-                "--corrections" => {
-                    let v = value("--corrections")?;
-                    options.corrections = Some((v != "none").then(|| v.into()));
-                }
-                "--out" => options.out = Some(value("--out")?.into()),
-                "--skip-unsupported" => options.skip_unsupported = true,
-                "-v" | "--verbose" => options.verbose = true,
-                other => return Err(format!("unknown option `{other}`")),
-            }
-        }
-        Ok(options)
-    }
+/// `--corrections`: an overlay file, or none at all.
+#[derive(Debug, Clone)]
+struct Corrections(Option<PathBuf>);
+
+fn corrections(value: &str) -> Result<Corrections, String> {
+    Ok(Corrections((value != "none").then(|| value.into())))
 }
 
 /// The workspace root, where `spec/` and `generated/` live.
@@ -99,7 +94,7 @@ fn run_inner(options: &Options) -> Result<ExitCode, String> {
     let root = root();
     let spec_path = options.spec.clone().unwrap_or_else(|| root.join(SPEC));
     let corrections_path = match &options.corrections {
-        Some(choice) => choice.clone(),
+        Some(Corrections(choice)) => choice.clone(),
         None => Some(root.join(CORRECTIONS)),
     };
     let spec_text = read(&spec_path)?;

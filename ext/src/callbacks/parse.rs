@@ -125,20 +125,7 @@ fn locate(body: &[u8]) -> ParseError {
         },
         Err(e) => e,
     };
-    let mut path = String::new();
-    for segment in error.path().iter() {
-        use serde_path_to_error::Segment;
-        match segment {
-            Segment::Seq { index } => path.push_str(&format!("[{index}]")),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(key);
-            }
-            Segment::Unknown => {}
-        }
-    }
+    let path = crate::json::path_text(error.path());
     let inner = error.into_inner();
     match inner.classify() {
         // Broken JSON is a fault of the whole body, wherever the parser stopped.

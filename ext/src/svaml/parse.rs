@@ -203,11 +203,13 @@ fn fields<T: Deserialize<'static>>(
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(v) => Some(v),
         Err(e) => {
-            let inner = e.path().to_string();
-            let mut at = if inner == "." || inner == "?" {
+            let inner = crate::json::path_text(e.path());
+            let mut at = if inner.is_empty() {
                 path.to_string()
+            } else if inner.starts_with('[') {
+                format!("{path}{inner}")
             } else {
-                format!("{path}.{}", inner.trim_start_matches('.'))
+                format!("{path}.{inner}")
             };
             let message = e.into_inner().to_string();
             // serde names a missing field only in its message, at the parent's path.
