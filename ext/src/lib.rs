@@ -82,6 +82,9 @@ mod conferences;
 mod configuration;
 mod credentials;
 mod error;
+// The fuzz targets' properties: for the fuzz crate and the corpus replays only, so the
+// published crate does not compile them by default.
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 mod json;
