@@ -653,15 +653,8 @@ async fn serve(shared: &Arc<Shared>, request: Request) -> Result<Response, ApiEr
                 "Content-Type must be application/json (forms are refused)",
             ));
         }
-        axum::body::to_bytes(request.into_body(), MAX_BODY)
-            .await
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    41300,
-                    format!("Body larger than {MAX_BODY} bytes"),
-                )
-            })?
+        let (parts, body) = request.into_parts();
+        crate::body::read(&parts.headers, body, MAX_BODY, shared.config.body_timeout).await?
     } else {
         Bytes::new()
     };

@@ -47,6 +47,7 @@
 //! ```
 
 mod auth;
+mod body;
 mod console;
 mod control;
 mod engine;
@@ -54,6 +55,7 @@ mod error;
 mod flow;
 #[doc(hidden)]
 pub mod fuzzing;
+mod listener;
 mod origin;
 mod rest;
 mod state;
@@ -92,6 +94,13 @@ pub struct Config {
     pub answer_delay: Duration,
     /// How long an unanswered call rings (unless `dialTimeout` says).
     pub dial_timeout: Duration,
+    /// How long a request head may take to arrive; also how long an idle keep-alive
+    /// connection stays open.
+    pub header_timeout: Duration,
+    /// How long a request body may take to arrive (then 408).
+    pub body_timeout: Duration,
+    /// At most this many connections at once; one more is closed on accept.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -102,6 +111,9 @@ impl Default for Config {
             menu_timeout: Duration::from_secs(5),
             answer_delay: Duration::from_millis(20),
             dial_timeout: flow::DEFAULT_DIAL_TIMEOUT,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            max_connections: 256,
         }
     }
 }
@@ -239,13 +251,13 @@ impl Emulator {
             })
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
+        let limits = listener::Limits {
+            header_timeout: shared.config.header_timeout,
+            max_connections: shared.config.max_connections,
+        };
+        let server = tokio::spawn(listener::serve(listener, app, limits, async {
+            let _ = stopped.await;
+        }));
         Ok(EmulatorHandle {
             shared,
             base_url,

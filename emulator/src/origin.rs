@@ -1,4 +1,5 @@
-//! The guard in front of what needs no credentials (the control API, the console): a web page
+//! The guard in front of everything the emulator serves (the control API and the console, which
+//! need no credentials, and the REST API, whose credentials are fixed and printed): a web page
 //! the developer visits can send requests to localhost, so the `Host` must be a loopback name or
 //! an IP literal (no DNS rebinding), an `Origin` must be the emulator's own, and cross-site
 //! fetches (`Sec-Fetch-Site`) are refused.
@@ -36,7 +37,7 @@ pub(crate) fn check(request: &Request) -> Result<(), ApiError> {
         let origin = origin.to_str().unwrap_or("");
         if origin != format!("http://{host}") {
             return Err(forbidden(format!(
-                "Origin {origin:?} refused: the control API takes no cross-origin requests"
+                "Origin {origin:?} refused: the emulator takes no cross-origin requests"
             )));
         }
     }

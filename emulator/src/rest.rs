@@ -144,19 +144,18 @@ pub(crate) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
     Response::from_parts(parts, axum::body::Body::from(response_bytes))
 }
 
-/// Size, auth, content type, then the operation.
+/// Origin, size, auth, content type, then the operation.
 async fn serve(shared: &Arc<Shared>, request: Request) -> (Response, Bytes) {
+    // The credentials are fixed and printed: without this, a page the developer visits could
+    // reach the REST API through DNS rebinding and change the callback URL.
+    if let Err(error) = crate::origin::check(&request) {
+        return (error.into_response(), Bytes::new());
+    }
     let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
+    let timeout = shared.config.body_timeout;
+    let bytes = match crate::body::read(&parts.headers, body, MAX_REQUEST_BYTES, timeout).await {
         Ok(bytes) => bytes,
-        Err(_) => {
-            let error = ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                40001,
-                format!("Request body larger than {MAX_REQUEST_BYTES} bytes"),
-            );
-            return (error.into_response(), Bytes::new());
-        }
+        Err(error) => return (error.into_response(), Bytes::new()),
     };
     let path = parts.uri.path().to_string();
     // Both official SDKs sign the decoded path (Java decodes it; Node signs the template

@@ -42,6 +42,7 @@ pub use event::{
     RawJson, UnknownEvent,
 };
 pub use parse::ParseError;
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use parse::parse_with_serde_reader;
 pub use request::{CallbackError, SignedCallback};
 pub use schema::schema_json;

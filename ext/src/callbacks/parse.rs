@@ -59,6 +59,7 @@ impl CallbackEvent<'static> {
 
 /// The serde reader alone, from an `io::Read` (so every string is owned): a reader
 /// independent of the fast one, for the fuzz targets and tests to check `parse` against.
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn parse_with_serde_reader(body: &[u8]) -> Result<CallbackEvent<'static>, ParseError> {
     require_object(body)?;
     std::str::from_utf8(body).map_err(|e| ParseError::new("$", format!("not UTF-8: {e}")))?;
