@@ -44,6 +44,16 @@ impl Failure {
         ExitCode::from(self.code())
     }
 
+    /// The same failure, naming the hosts the request went to when it got that far (an API
+    /// answer or no answer), so a request that reached production by mistake says so.
+    pub(crate) fn sent_to(self, hosts: &str) -> Failure {
+        match self {
+            Failure::Api(m) => Failure::Api(format!("{m}\n  sent to    {hosts}")),
+            Failure::Network(m) => Failure::Network(format!("{m}\n  sent to    {hosts}")),
+            other => other,
+        }
+    }
+
     /// A file that cannot be read (a usage error: the argument names no readable file).
     pub(crate) fn unreadable(path: &str, error: &std::io::Error) -> Failure {
         Failure::Usage(format!("cannot read {path}: {error}"))

@@ -63,7 +63,18 @@ fn client(global: &Global) -> Result<Client, Failure> {
         })
         .overall_timeout(Some(OVERALL_TIMEOUT))
         .connect_timeout(Duration::from_secs(5));
-    if let Some(region) = &global.region {
+    // The same sources, in the same order, as `Client::from_env`: an option, then the
+    // variable (`sinch-voice emulator` prints the variables' lines to export).
+    let from_env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let region = global
+        .region
+        .clone()
+        .or_else(|| from_env(sinch_voice::REGION_VAR));
+    let calling_url =
+        (global.calling_url.clone()).or_else(|| from_env(sinch_voice::CALLING_URL_VAR));
+    let config_url =
+        (global.config_url.clone()).or_else(|| from_env(sinch_voice::CONFIGURATION_URL_VAR));
+    if let Some(region) = &region {
         let region: Region = region.parse().map_err(|e: sinch_voice::UnknownRegion| {
             let valid: Vec<&str> = Region::ALL.iter().map(|r| r.key()).collect();
             Failure::Usage(format!(
@@ -76,11 +87,11 @@ fn client(global: &Global) -> Result<Client, Failure> {
     }
     // Credentials after the region, so an unknown region is reported first.
     builder = builder.credentials(credentials(global)?);
-    if let Some(url) = &global.calling_url {
-        builder = builder.calling_url(url.clone());
+    if let Some(url) = calling_url {
+        builder = builder.calling_url(url);
     }
-    if let Some(url) = &global.config_url {
-        builder = builder.configuration_url(url.clone());
+    if let Some(url) = config_url {
+        builder = builder.configuration_url(url);
     }
     builder.build().map_err(|e| match e {
         sinch_voice::Error::Configuration(m) => Failure::Usage(m),
@@ -119,11 +130,21 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
     // Read and check every input before anything is sent.
     let job = prepare(command)?;
     let client = client(global)?;
+    let hosts = format!(
+        "{} (calling), {} (configuration)",
+        client.calling_url(),
+        client.configuration_url()
+    );
+    if global.verbose > 0 {
+        eprintln!("sending to {hosts}");
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::Failed(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(with_progress(execute(global.json, &client, job)))
+    runtime
+        .block_on(with_progress(execute(global.json, &client, job)))
+        .map_err(|failure| failure.sent_to(&hosts))
 }
 
 /// On a terminal, a request that takes more than a second shows how long it has waited

@@ -315,3 +315,33 @@ fn custom_callout_from_svaml_files() {
     assert_eq!(run.code(), Some(1), "{}", run.context());
     assert!(run.stderr.contains("action.name"), "{}", run.context());
 }
+
+#[test]
+fn the_urls_sinch_voice_emulator_prints_are_used_and_named() {
+    // Exported as `sinch-voice emulator` prints them, no --calling-url: the emulator is used,
+    // not callingapi.sinch.com.
+    let e = emulator();
+    let run = sv(["-v", "numbers", "list", "--json"])
+        .credentials(e.application_key(), e.application_secret())
+        .env("SINCH_VOICE_CALLING_URL", e.url())
+        .env("SINCH_VOICE_CONFIGURATION_URL", e.url())
+        .run();
+    let run = ok(run);
+    assert_eq!(json(&run)["numbers"].as_array().map(Vec::len), Some(2));
+    assert!(
+        run.stderr.contains(&format!("sending to {}", e.url())),
+        "{}",
+        run.context()
+    );
+    // An API error names where the request went.
+    let run = sv(["call", "get", "no-such-call"])
+        .credentials(e.application_key(), e.application_secret())
+        .env("SINCH_VOICE_CALLING_URL", e.url())
+        .run();
+    assert_eq!(run.code(), Some(3), "{}", run.context());
+    assert!(
+        run.stderr.contains(&format!("sent to    {}", e.url())),
+        "{}",
+        run.context()
+    );
+}

@@ -335,6 +335,16 @@ impl Client {
         self.inner.region
     }
 
+    /// The calling host's base URL requests go to (the region's, or the one configured).
+    pub fn calling_url(&self) -> &Url {
+        &self.inner.calling_url
+    }
+
+    /// The configuration host's base URL (numbers, callback URLs).
+    pub fn configuration_url(&self) -> &Url {
+        &self.inner.configuration_url
+    }
+
     /// The application key requests are made with.
     pub fn application_key(&self) -> &str {
         self.inner.transport.credentials.key()
@@ -368,10 +378,6 @@ impl Client {
 
     pub(crate) fn transport(&self) -> &Transport {
         &self.inner.transport
-    }
-
-    pub(crate) fn calling_url(&self) -> &Url {
-        &self.inner.calling_url
     }
 
     pub(crate) fn calling_op(

@@ -85,6 +85,8 @@ impl Invocation {
             .env_remove("SINCH_APPLICATION_KEY")
             .env_remove("SINCH_APPLICATION_SECRET")
             .env_remove("SINCH_VOICE_REGION")
+            .env_remove("SINCH_VOICE_CALLING_URL")
+            .env_remove("SINCH_VOICE_CONFIGURATION_URL")
             // The client follows proxy variables even for 127.0.0.1.
             .env("NO_PROXY", "127.0.0.1,localhost")
             .env("no_proxy", "127.0.0.1,localhost")
