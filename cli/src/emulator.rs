@@ -196,7 +196,9 @@ impl Control {
                 let callbacks = |v: &Value| v["callbacks"].as_array().map_or(0, Vec::len);
                 let mut view = self.wait(&id, |v| callbacks(v) > 0).await?;
                 for keys in &press {
-                    view = self.wait(&id, |v| v["phase"] == "inMenu").await?;
+                    // A menu that listens now: the phase stays `inMenu` while a PIE is out,
+                    // and keys pressed before the next menu listens would be lost.
+                    view = self.wait(&id, |v| v["listening"].is_object()).await?;
                     if view["finished"] == true {
                         return Err(Failure::Failed(format!(
                             "call {id} ended before the caller could press {keys}: {} {}",
@@ -271,6 +273,9 @@ impl Control {
                 if global.json {
                     println!("{}", rooms["conferences"]);
                 } else {
+                    if rooms["conferences"].as_array().is_none_or(Vec::is_empty) {
+                        println!("no conferences");
+                    }
                     for room in rooms["conferences"].as_array().into_iter().flatten() {
                         println!("{}", room["conferenceId"].as_str().unwrap_or(""));
                         for p in room["participants"].as_array().into_iter().flatten() {
@@ -292,6 +297,9 @@ impl Control {
                 if global.json {
                     println!("{}", calls["calls"]);
                 } else {
+                    if calls["calls"].as_array().is_none_or(Vec::is_empty) {
+                        println!("no calls");
+                    }
                     for call in calls["calls"].as_array().into_iter().flatten() {
                         println!(
                             "{}  {:8} {} -> {}  {} {} {}",
@@ -409,6 +417,10 @@ impl Control {
                     continue;
                 };
                 let event: Value = serde_json::from_str(data).unwrap_or(Value::Null);
+                // Only events: the stream's opening data (no type) is not one.
+                if !event["type"].is_string() {
+                    continue;
+                }
                 if global.json {
                     let _ = writeln!(stdout, "{data}");
                 } else {
@@ -486,15 +498,34 @@ fn print_call(global: &Global, view: &Value) {
         println!("  | {}", line.as_str().unwrap_or(""));
     }
     for callback in view["callbacks"].as_array().into_iter().flatten() {
+        let sent = sent_summary(&callback["request"]);
         println!(
-            "  {} -> {} {}",
+            "  {}{} -> {} {}",
             callback["event"].as_str().unwrap_or("").to_uppercase(),
+            if sent.is_empty() {
+                String::new()
+            } else {
+                format!(" ({sent})")
+            },
             callback["status"],
             match &callback["reply"] {
                 Value::Null => callback["error"].as_str().unwrap_or("").to_string(),
                 reply => reply.to_string(),
             }
         );
+        if callback["verdict"]["accepted"] == false {
+            for issue in callback["verdict"]["issues"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                println!(
+                    "      refused at {}: {}",
+                    issue["path"].as_str().unwrap_or("$"),
+                    issue["message"].as_str().unwrap_or("")
+                );
+            }
+        }
     }
     if let Some(legs) = view["legs"].as_array().filter(|l| !l.is_empty()) {
         println!(
@@ -504,5 +535,30 @@ fn print_call(global: &Global, view: &Value) {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+    }
+}
+
+/// What a callback told the app that matters most: a PIE's menu result, a DiCE's outcome.
+fn sent_summary(request: &Value) -> String {
+    let field = |v: &Value| v.as_str().unwrap_or("").to_string();
+    match request["event"].as_str() {
+        Some("pie") => {
+            let result = &request["menuResult"];
+            let mut text = format!(
+                "menu {} {}",
+                field(&result["menuId"]),
+                field(&result["type"])
+            );
+            if let Some(value) = result["value"].as_str().filter(|v| !v.is_empty()) {
+                text.push_str(&format!(" {value}"));
+            }
+            text
+        }
+        Some("dice") => format!(
+            "{} {}",
+            field(&request["result"]),
+            field(&request["reason"])
+        ),
+        _ => String::new(),
     }
 }
