@@ -57,6 +57,7 @@ pub mod fuzzing;
 mod origin;
 mod rest;
 mod state;
+mod transcript;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
@@ -71,9 +72,10 @@ pub use control::{
 };
 pub use error::ApiError;
 pub use state::{
-    Answer, Callee, Direction, EventRecord, Listening, Party, Phase, RequestRecord, Verdict,
-    VerdictIssue,
+    Answer, CalloutFieldError, CalloutReply, Callee, Direction, EventKind, EventRecord, Listening,
+    Party, Phase, RequestRecord, Verdict, VerdictIssue,
 };
+pub use transcript::TranscriptEntry;
 
 use engine::Shared;
 use state::{OwnedNumber, State};
@@ -304,8 +306,9 @@ pub struct CallSnapshot {
     pub result: String,
     /// Why it ended (`CALLERHANGUP`, `MANAGERHANGUP`, `CALLBACKERROR`, ...).
     pub reason: String,
-    /// What was said and played, in order.
-    pub transcript: Vec<String>,
+    /// What was said, played, pressed and heard, and where the call went, in order (each
+    /// entry's `Display` is the line the control API and the console show).
+    pub transcript: Vec<TranscriptEntry>,
     /// Cookies set by `setCookie`.
     pub cookies: Vec<(String, String)>,
     /// Every callback sent, with its answer.
@@ -314,6 +317,24 @@ pub struct CallSnapshot {
     pub conference: Option<String>,
     /// The call is over and its closing callbacks (Notify, DiCE) were answered.
     pub finished: bool,
+}
+
+impl CallSnapshot {
+    /// The words of every `say` (and TTS), in order: the [`TranscriptEntry::Say`] texts.
+    pub fn said(&self) -> impl Iterator<Item = &str> {
+        self.transcript.iter().filter_map(TranscriptEntry::said)
+    }
+
+    /// The transcript as the control API and the console show it, one line per entry.
+    pub fn transcript_lines(&self) -> Vec<String> {
+        self.transcript.iter().map(ToString::to_string).collect()
+    }
+
+    /// The first callback of kind `kind` (an [`EventKind`] or its name, `"pie"`).
+    pub fn event(&self, kind: impl AsRef<str>) -> Option<&EventRecord> {
+        let kind = kind.as_ref();
+        self.events.iter().find(|e| e.event == kind)
+    }
 }
 
 impl EmulatorHandle {
@@ -483,19 +504,18 @@ impl EmulatorHandle {
         }
     }
 
-    /// Waits until the call has sent `event` (`ice`, `ace`, `pie`, `dice`, `notify`) and got
-    /// its answer.
+    /// Waits until the call has sent `event` (an [`EventKind`], or its name: `ice`, `ace`,
+    /// `pie`, `dice`, `notify`) and got its answer; the first such event.
     pub async fn wait_for_event(
         &self,
         call_id: &str,
-        event: &str,
+        event: impl AsRef<str>,
         timeout: Duration,
     ) -> Option<EventRecord> {
-        self.wait_for(call_id, timeout, |s| {
-            s.events.iter().any(|e| e.event == event)
-        })
-        .await
-        .and_then(|s| s.events.into_iter().find(|e| e.event == event))
+        let event = event.as_ref();
+        self.wait_for(call_id, timeout, |s| s.event(event).is_some())
+            .await
+            .and_then(|s| s.events.into_iter().find(|e| e.event == event))
     }
 
     /// Waits until the call is over and its closing callbacks (Notify, DiCE) were answered.

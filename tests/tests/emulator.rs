@@ -34,7 +34,7 @@ use sinch_voice::{
     ConferenceInfo, Credentials, CustomCallout, Error, NumberList, RetryPolicy, TtsCallout,
     UnassignNumber,
 };
-use sinch_voice_emulator::{CallSnapshot, Config, Emulator, EmulatorHandle};
+use sinch_voice_emulator::{CallSnapshot, Config, Emulator, EmulatorHandle, TranscriptEntry};
 
 // ---------------------------------------------------------------------------------------
 // Test data.
@@ -152,8 +152,13 @@ async fn has_event(emulator: &EmulatorHandle, call_id: &str, name: &str) {
     }
 }
 
+/// Whether `text` was said or played (a `say`, a TTS, or a prompt such as `#tts[...]`).
 fn said(snapshot: &CallSnapshot, text: &str) -> bool {
-    snapshot.transcript.iter().any(|line| line.contains(text))
+    snapshot.transcript.iter().any(|entry| match entry {
+        TranscriptEntry::Say { text: said, .. } => said.contains(text),
+        TranscriptEntry::Play { prompt, .. } => prompt.contains(text),
+        _ => false,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -941,8 +946,11 @@ async fn ivr_press_2_says_goodbye_and_hangs_up() {
     assert_eq!(menu["type"], "return", "{menu}");
     assert_eq!(menu["value"], "goodbye", "{menu}");
     assert_eq!(menu["menuId"], "main", "{menu}");
-    let welcome = snapshot.transcript.iter().position(|l| l.contains(WELCOME));
-    let goodbye = snapshot.transcript.iter().position(|l| l.contains(GOODBYE));
+    let position = |text: &str| {
+        let lines = snapshot.transcript_lines();
+        lines.iter().position(|l| l.contains(text))
+    };
+    let (welcome, goodbye) = (position(WELCOME), position(GOODBYE));
     assert!(
         matches!((welcome, goodbye), (Some(w), Some(g)) if w < g),
         "{:?}",
