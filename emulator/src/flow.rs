@@ -24,11 +24,11 @@ use tokio::sync::mpsc;
 
 use crate::engine::Shared;
 use crate::error::ApiError;
-use crate::transcript::TranscriptEntry;
 use crate::state::{
     Answer, Call, Callee, Direction, EventRecord, Input, Listening, Member, Party, Phase,
     REPLY_TEXT_KEPT, Verdict, VerdictIssue,
 };
+use crate::transcript::TranscriptEntry;
 
 /// How long the platform rings before giving up, when nobody says otherwise.
 pub const DEFAULT_DIAL_TIMEOUT: Duration = Duration::from_secs(2);
@@ -829,9 +829,7 @@ impl Runner {
     fn ignored(&self, input: Input) {
         match input {
             Input::Keys(keys) => self.record_transcript(TranscriptEntry::KeysIgnored { keys }),
-            Input::Speech(text) => {
-                self.record_transcript(TranscriptEntry::SpeechIgnored { text })
-            }
+            Input::Speech(text) => self.record_transcript(TranscriptEntry::SpeechIgnored { text }),
             _ => {}
         }
     }
@@ -1093,7 +1091,9 @@ impl Runner {
                     self.recording = Some(format!("{destination}{}.mp3", self.id));
                     self.record_transcript(TranscriptEntry::RecordingStarted);
                 }
-                Instruction::StopRecording(_) => self.record_transcript(TranscriptEntry::RecordingStopped),
+                Instruction::StopRecording(_) => {
+                    self.record_transcript(TranscriptEntry::RecordingStopped)
+                }
                 _ => {}
             }
         }

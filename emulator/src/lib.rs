@@ -12,6 +12,33 @@
 //! that happens as Server-Sent Events. The Rust methods of [`EmulatorHandle`] call the very
 //! functions the HTTP routes call.
 //!
+//! Assertions are typed: [`CallSnapshot::transcript`] is a list of [`TranscriptEntry`]
+//! (match a variant, or compare its `Display`, the line the control API and the console show:
+//! `say (en-US): Goodbye.`, `keys: 1`, `joined conference sales`); [`EventRecord::callback`]
+//! reads a sent callback with `sinch_voice`'s parser, as the application received it, and
+//! [`EventRecord::reply_svaml`] the SVAML it answered; [`RequestRecord::custom_callout_ice`]
+//! (`_ace`, `_pie`) reads the SVAML a custom callout carries as a string inside its JSON.
+//!
+//! ```
+//! use std::time::Duration;
+//! use sinch_voice::callbacks::CallbackEvent;
+//! use sinch_voice::svaml::Pie;
+//! use sinch_voice_emulator::{EmulatorHandle, EventKind, TranscriptEntry};
+//!
+//! async fn pressed_1_and_heard_goodbye(emulator: &EmulatorHandle, call: &str) {
+//!     let pie = emulator.wait_for_event(call, EventKind::Pie, Duration::from_secs(5)).await.unwrap();
+//!     let Ok(CallbackEvent::Pie(event)) = pie.callback() else { panic!("{pie:?}") };
+//!     assert_eq!(event.returned(), Some("goodbye"));
+//!     let reply = pie.reply_svaml::<Pie>().unwrap().unwrap();
+//!     assert!(reply.action().is_some());
+//!
+//!     let ended = emulator.wait_until_ended(call, Duration::from_secs(5)).await.unwrap();
+//!     assert!(ended.transcript.contains(&TranscriptEntry::Keys { keys: "1".into() }));
+//!     assert!(ended.said().any(|text| text == "Goodbye."));
+//!     assert_eq!(ended.transcript_lines().last().map(String::as_str), Some("say (en-US): Goodbye."));
+//! }
+//! ```
+//!
 //! Fidelity notes, where the references are silent and the emulator picks the conservative
 //! reading:
 //! - a signed request is accepted when it was signed over the percent-decoded path (as the
@@ -72,8 +99,8 @@ pub use control::{
 };
 pub use error::ApiError;
 pub use state::{
-    Answer, CalloutFieldError, CalloutReply, Callee, Direction, EventKind, EventRecord, Listening,
-    Party, Phase, RequestRecord, Verdict, VerdictIssue,
+    Answer, Callee, CalloutFieldError, Direction, EventKind, EventRecord, Listening, Party, Phase,
+    RequestRecord, Verdict, VerdictIssue,
 };
 pub use transcript::TranscriptEntry;
 

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use sinch_voice::CalloutReply;
 use sinch_voice::callbacks::{CallbackEvent, ParseError};
 use sinch_voice::svaml::{Ace, CallUpdate, Context, Ice, Pie, Svaml, SvamlError};
 use sinch_voice::values::{CallEndReason, CallResult, CallStatus, DestinationType, Domain};
@@ -169,26 +170,6 @@ impl PartialEq<&str> for EventKind {
     }
 }
 
-/// What a custom callout's `ice`, `ace` or `pie` holds: a callback URL, or the reply itself
-/// as SVAML (serialised to a JSON string inside the request's JSON), read for its context.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CalloutReply<C: Context> {
-    /// The event goes to this URL.
-    Url(String),
-    /// The inline reply.
-    Svaml(Svaml<'static, C>),
-}
-
-impl<C: Context> CalloutReply<C> {
-    /// The inline reply, `None` for a URL.
-    pub fn svaml(&self) -> Option<&Svaml<'static, C>> {
-        match self {
-            CalloutReply::Svaml(svaml) => Some(svaml),
-            CalloutReply::Url(_) => None,
-        }
-    }
-}
-
 /// Why a custom callout's `ice`, `ace` or `pie` could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -262,32 +243,39 @@ impl EventRecord {
 
 impl RequestRecord {
     /// The `ice` of a custom callout request (`POST /calling/v1/callouts`, method
-    /// `customCallout`): its URL, or its SVAML read as an ICE reply. `None` when this request
-    /// is not a custom callout or has no `ice`.
+    /// `customCallout`): its URL, or its SVAML (a JSON string inside the JSON body) read as an
+    /// ICE reply, as `sinch_voice`'s [`CalloutReply`] that builds it. `None` when this
+    /// request is not a custom callout or has no `ice`.
     ///
     /// ```
     /// # fn check(emulator: &sinch_voice_emulator::EmulatorHandle) {
+    /// use sinch_voice::CalloutReply;
     /// use sinch_voice::svaml::Action;
     ///
     /// for request in emulator.requests() {
-    ///     if let Some(Ok(ice)) = request.custom_callout_ice() {
-    ///         let action = ice.svaml().and_then(|ice| ice.action());
-    ///         assert!(matches!(action, Some(Action::ConnectPstn(_))));
+    ///     if let Some(Ok(CalloutReply::Svaml(ice))) = request.custom_callout_ice() {
+    ///         assert!(matches!(ice.action(), Some(Action::ConnectPstn(_))));
     ///     }
     /// }
     /// # }
     /// ```
-    pub fn custom_callout_ice(&self) -> Option<Result<CalloutReply<Ice>, CalloutFieldError>> {
+    pub fn custom_callout_ice(
+        &self,
+    ) -> Option<Result<CalloutReply<'static, Ice>, CalloutFieldError>> {
         self.custom_callout_reply("ice", "customCallout.ice")
     }
 
     /// The `ace` of a custom callout request: its URL, or its SVAML read as an ACE reply.
-    pub fn custom_callout_ace(&self) -> Option<Result<CalloutReply<Ace>, CalloutFieldError>> {
+    pub fn custom_callout_ace(
+        &self,
+    ) -> Option<Result<CalloutReply<'static, Ace>, CalloutFieldError>> {
         self.custom_callout_reply("ace", "customCallout.ace")
     }
 
     /// The `pie` of a custom callout request: its URL, or its SVAML read as a PIE reply.
-    pub fn custom_callout_pie(&self) -> Option<Result<CalloutReply<Pie>, CalloutFieldError>> {
+    pub fn custom_callout_pie(
+        &self,
+    ) -> Option<Result<CalloutReply<'static, Pie>, CalloutFieldError>> {
         self.custom_callout_reply("pie", "customCallout.pie")
     }
 
@@ -295,12 +283,15 @@ impl RequestRecord {
         &self,
         name: &str,
         field: &'static str,
-    ) -> Option<Result<CalloutReply<C>, CalloutFieldError>> {
+    ) -> Option<Result<CalloutReply<'static, C>, CalloutFieldError>> {
         let body = self.body.as_ref()?;
         if body.get("method")?.as_str()? != "customCallout" {
             return None;
         }
-        let value = body.get("customCallout")?.get(name).filter(|v| !v.is_null())?;
+        let value = body
+            .get("customCallout")?
+            .get(name)
+            .filter(|v| !v.is_null())?;
         let Some(text) = value.as_str() else {
             return Some(Err(CalloutFieldError::NotAString { field }));
         };
@@ -310,7 +301,7 @@ impl RequestRecord {
                 .map(CalloutReply::Svaml)
                 .map_err(CalloutFieldError::Svaml)
         } else {
-            Ok(CalloutReply::Url(text.to_string()))
+            Ok(CalloutReply::url(text.to_string()))
         })
     }
 }

@@ -13,9 +13,7 @@ use serde_json::{Value, json};
 mod common;
 
 use common::{Rig, ok, rig_with, svaml};
-use sinch_voice_emulator::{
-    Answer, CallSnapshot, Callee, Config, Party, Phase, TranscriptEntry,
-};
+use sinch_voice_emulator::{Answer, CallSnapshot, Callee, Config, Party, Phase, TranscriptEntry};
 
 const WAIT: Duration = Duration::from_secs(10);
 const CALLER: &str = "+46701234567";
