@@ -171,7 +171,6 @@ impl fmt::Display for TranscriptEntry {
 #[cfg(test)]
 mod tests {
     use super::TranscriptEntry::*;
-    use super::*;
 
     #[test]
     fn every_variant_displays_as_documented() {
