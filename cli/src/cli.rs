@@ -440,6 +440,11 @@ pub(crate) enum CallbackOp {
     /// Verify a callback's signature: exit 0 when genuine, 1 with the reason when not.
     Verify(VerifyArgs),
     /// Parse a callback body: exit 0 with the typed event, 1 with the JSON path of the problem.
+    ///
+    /// An event the crate does not know (not ice, ace, dice, pie or notify) is not an error:
+    /// it is kept whole, as received, and the command still exits 0. Its output starts with
+    /// a line saying so (`event NAME: not a known Sinch callback event ...; kept whole, N
+    /// fields`); with --json, stdout is the body as received and that line goes to stderr.
     Parse {
         /// File with the body.
         file: String,

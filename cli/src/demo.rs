@@ -260,7 +260,9 @@ async fn expect_event(emulator: &EmulatorHandle, id: &str, event: &str) -> Resul
     let Some(record) = snapshot.events.iter().find(|e| e.event == event) else {
         return Err(format!(
             "call {short} ended ({}, {}) before its {name}; transcript: {:?}",
-            snapshot.result, snapshot.reason, snapshot.transcript
+            snapshot.result,
+            snapshot.reason,
+            snapshot.transcript_lines()
         ));
     };
     match record.status {

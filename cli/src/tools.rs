@@ -103,15 +103,41 @@ fn parse(global: &Global, file: &str) -> Result<(), Failure> {
             e.path, e.message
         ))
     })?;
+    let note = unknown_note(&event);
     if global.json {
         match serde_json::to_string(&event) {
             Ok(text) => println!("{text}"),
             Err(e) => return Err(Failure::Failed(format!("cannot write the event: {e}"))),
         }
+        // stdout stays the event's JSON; the note is for the person reading.
+        if let Some(note) = note {
+            eprintln!("{note}");
+        }
     } else {
+        if let Some(note) = note {
+            println!("{note}");
+        }
         print::fields(&serde_json::to_value(&event).unwrap_or_default());
     }
     Ok(())
+}
+
+/// For an event the crate does not know: a line saying so. `None` for a known event.
+fn unknown_note(event: &CallbackEvent<'_>) -> Option<String> {
+    let CallbackEvent::Unknown(unknown) = event else {
+        return None;
+    };
+    let fields = unknown
+        .body
+        .parse::<serde_json::Map<String, serde_json::Value>>()
+        .map(|map| map.len())
+        .unwrap_or(0);
+    let plural = if fields == 1 { "" } else { "s" };
+    Some(format!(
+        "event {}: not a known Sinch callback event (known: ice, ace, dice, pie, notify); \
+         kept whole, {fields} field{plural}",
+        unknown.name
+    ))
 }
 
 /// `svaml validate`: exit 0 when accepted, 1 with each issue and its path.

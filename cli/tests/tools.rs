@@ -274,6 +274,50 @@ fn callback_parse_accepts_every_fixture() {
 }
 
 #[test]
+fn callback_parse_says_an_unknown_event_is_kept_whole() {
+    let body = r#"{"event":"incoming","callid":"c1","somethingNew":{"a":[1,2]}}"#;
+    let file = scratch("unknown-event-incoming.json", body.as_bytes());
+    let note = "event incoming: not a known Sinch callback event \
+                (known: ice, ace, dice, pie, notify); kept whole, 3 fields";
+
+    let run = sv(["callback", "parse", &file]).run();
+    assert_eq!(run.code(), Some(0), "{}", run.context());
+    assert_eq!(run.stdout.lines().next(), Some(note), "{}", run.context());
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.starts_with("somethingNew.a[1]")),
+        "the fields still follow: {}",
+        run.context()
+    );
+
+    // With --json, stdout is the body as received and the note goes to stderr.
+    let run = sv(["callback", "parse", &file, "--json"]).run();
+    assert_eq!(run.code(), Some(0), "{}", run.context());
+    let out: Value = serde_json::from_str(&run.stdout).expect("stdout is the event's JSON");
+    assert_eq!(out, serde_json::from_str::<Value>(body).unwrap());
+    assert_eq!(run.stderr.trim_end(), note, "{}", run.context());
+
+    // A known event says nothing of the kind.
+    let known = scratch(
+        "known-event-ace.json",
+        br#"{"event":"ace","callid":"c1","version":1}"#,
+    );
+    for args in [
+        vec!["callback", "parse", &known],
+        vec!["callback", "parse", &known, "--json"],
+    ] {
+        let run = sv(&args).run();
+        assert_eq!(run.code(), Some(0), "{}", run.context());
+        assert!(
+            !run.stdout.contains("not a known") && !run.stderr.contains("not a known"),
+            "{args:?}: {}",
+            run.context()
+        );
+    }
+}
+
+#[test]
 fn callback_parse_rejects_malformed_bodies_with_the_path() {
     for (doc, path) in [
         (

@@ -239,7 +239,7 @@ pub(crate) fn view(call: &Call) -> CallView {
         listening: call.listening.clone(),
         callee_ringing: call.callee_ringing,
         finished: call.done,
-        transcript: call.transcript.clone(),
+        transcript: call.transcript.iter().map(ToString::to_string).collect(),
         cookies: call.cookies.clone(),
         callbacks: call.events.iter().map(CallbackView::from).collect(),
     }

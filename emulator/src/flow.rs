@@ -28,6 +28,7 @@ use crate::state::{
     Answer, Call, Callee, Direction, EventRecord, Input, Listening, Member, Party, Phase,
     REPLY_TEXT_KEPT, Verdict, VerdictIssue,
 };
+use crate::transcript::TranscriptEntry;
 
 /// How long the platform rings before giving up, when nobody says otherwise.
 pub const DEFAULT_DIAL_TIMEOUT: Duration = Duration::from_secs(2);
@@ -437,9 +438,9 @@ impl Runner {
         state.calls.get_mut(&self.id).map(f)
     }
 
-    fn record_transcript(&self, line: impl Into<String>) {
-        let line = line.into();
-        self.with_call(|call| call.transcript.push(line.clone()));
+    fn record_transcript(&self, entry: TranscriptEntry) {
+        let line = entry.to_string();
+        self.with_call(|call| call.transcript.push(entry));
         self.shared
             .publish("transcript", Some(&self.id), json!({ "line": line }));
         self.shared.changed();
@@ -742,7 +743,7 @@ impl Runner {
             .with_call(|c| (c.to.clone(), c.locale.clone()))
             .unwrap_or_default();
         let locale = locale.unwrap_or_else(|| "en-US".into());
-        self.record_transcript(format!("callout to {to} (locale {locale})"));
+        self.record_transcript(TranscriptEntry::Callout { to, locale });
     }
 
     /// Rings the callee of a callout, sends its ACE, then runs the callout's own flow.
@@ -827,8 +828,8 @@ impl Runner {
 
     fn ignored(&self, input: Input) {
         match input {
-            Input::Keys(keys) => self.record_transcript(format!("keys ignored: {keys}")),
-            Input::Speech(text) => self.record_transcript(format!("speech ignored: {text}")),
+            Input::Keys(keys) => self.record_transcript(TranscriptEntry::KeysIgnored { keys }),
+            Input::Speech(text) => self.record_transcript(TranscriptEntry::SpeechIgnored { text }),
             _ => {}
         }
     }
@@ -918,7 +919,7 @@ impl Runner {
     /// No usable ICE answer: an error message is played and the call disconnected
     /// (callbacks.md §1).
     fn ice_failed(&self) -> End {
-        self.record_transcript("error prompt: the call cannot be completed");
+        self.record_transcript(TranscriptEntry::ErrorPrompt);
         End::new(CallResult::Failed, CallEndReason::CallbackError)
     }
 
@@ -930,12 +931,18 @@ impl Runner {
             .clone()
             .unwrap_or_else(|| "en-US".into());
         if let Some(text) = self.options.tts.clone() {
-            self.record_transcript(format!("say ({locale}): {text}"));
+            self.record_transcript(TranscriptEntry::Say {
+                locale: Some(locale),
+                text,
+            });
             return End::answered(CallEndReason::ManagerHangup);
         }
         if let Some(conference) = self.options.conference.clone() {
             if let Some(greeting) = self.options.greeting.clone() {
-                self.record_transcript(format!("say ({locale}): {greeting}"));
+                self.record_transcript(TranscriptEntry::Say {
+                    locale: Some(locale),
+                    text: greeting,
+                });
             }
             return self.in_conference(&conference).await;
         }
@@ -959,7 +966,7 @@ impl Runner {
     }
 
     async fn illegal_svaml(&mut self, error: SvamlError) -> End {
-        self.record_transcript("error prompt: the call cannot be completed");
+        self.record_transcript(TranscriptEntry::ErrorPrompt);
         let mut notify = self.base_event("notify");
         notify["type"] = json!("callingerror");
         notify["errorCode"] = json!(40001);
@@ -1052,17 +1059,22 @@ impl Runner {
     async fn instructions(&mut self, instructions: &[Instruction<'static>]) {
         for instruction in instructions {
             match instruction {
-                Instruction::Say(say) => match &say.locale {
-                    Some(locale) => self.record_transcript(format!("say ({locale}): {}", say.text)),
-                    None => self.record_transcript(format!("say: {}", say.text)),
-                },
+                Instruction::Say(say) => self.record_transcript(TranscriptEntry::Say {
+                    locale: say.locale.as_ref().map(ToString::to_string),
+                    text: say.text.to_string(),
+                }),
                 Instruction::PlayFiles(play) => {
                     for id in &play.ids {
-                        self.record_transcript(format!("play: {id}"));
+                        self.record_transcript(TranscriptEntry::Play {
+                            locale: None,
+                            prompt: id.to_string(),
+                        });
                     }
                 }
                 Instruction::SendDtmf(dtmf) => {
-                    self.record_transcript(format!("dtmf: {}", dtmf.value));
+                    self.record_transcript(TranscriptEntry::Dtmf {
+                        tones: dtmf.value.to_string(),
+                    });
                 }
                 Instruction::SetCookie(cookie) => {
                     let (key, value) = (cookie.key.to_string(), cookie.value.to_string());
@@ -1077,9 +1089,11 @@ impl Runner {
                         .unwrap_or("s3://emulator/")
                         .to_string();
                     self.recording = Some(format!("{destination}{}.mp3", self.id));
-                    self.record_transcript("recording started");
+                    self.record_transcript(TranscriptEntry::RecordingStarted);
                 }
-                Instruction::StopRecording(_) => self.record_transcript("recording stopped"),
+                Instruction::StopRecording(_) => {
+                    self.record_transcript(TranscriptEntry::RecordingStopped)
+                }
                 _ => {}
             }
         }
@@ -1109,7 +1123,9 @@ impl Runner {
         };
         self.answered();
         self.dialled = true;
-        self.record_transcript(format!("connected to {}", target.endpoint));
+        self.record_transcript(TranscriptEntry::Connected {
+            endpoint: target.endpoint.clone(),
+        });
         if target.sends_ace && !target.suppress_callbacks {
             match self.ace(callee, target.amd.as_ref()).await {
                 Ok(Some(end)) | Err(end) => return end,
@@ -1140,7 +1156,10 @@ impl Runner {
                 locale: None,
             },
         );
-        self.record_transcript(format!("connecting to {} (leg {leg_id})", target.endpoint));
+        self.record_transcript(TranscriptEntry::Connecting {
+            endpoint: target.endpoint.clone(),
+            leg: leg_id.clone(),
+        });
         let mut leg = Runner::new(
             &self.shared,
             leg_id.clone(),
@@ -1312,10 +1331,10 @@ impl Runner {
 
     fn prompt(&self, prompt: Option<&str>, locale: &Option<String>) {
         if let Some(prompt) = prompt {
-            match locale {
-                Some(locale) => self.record_transcript(format!("play ({locale}): {prompt}")),
-                None => self.record_transcript(format!("play: {prompt}")),
-            }
+            self.record_transcript(TranscriptEntry::Play {
+                locale: locale.clone(),
+                prompt: prompt.to_string(),
+            });
         }
     }
 
@@ -1342,16 +1361,16 @@ impl Runner {
                     return Collected::Over(self.apply_update(*update).await);
                 }
                 Some(Input::Speech(text)) if voice && digits.is_empty() => {
-                    self.record_transcript(format!("heard: {text}"));
+                    self.record_transcript(TranscriptEntry::Heard { text: text.clone() });
                     return Collected::Input(spoken(&text), "voice");
                 }
                 Some(Input::Speech(text)) => {
-                    self.record_transcript(format!("speech ignored: {text}"));
+                    self.record_transcript(TranscriptEntry::SpeechIgnored { text });
                 }
                 // Only a ringing call can be answered (the control API checks).
                 Some(Input::Answer(_)) => {}
                 Some(Input::Keys(keys)) => {
-                    self.record_transcript(format!("keys: {keys}"));
+                    self.record_transcript(TranscriptEntry::Keys { keys: keys.clone() });
                     let mut done = false;
                     for key in keys.chars() {
                         if key == '#' {
@@ -1373,10 +1392,15 @@ impl Runner {
     async fn park(&mut self, park: Park<'static>) -> End {
         self.set_phase(Phase::Parked);
         if let Some(p) = &park.intro_prompt {
-            self.record_transcript(format!("play: {p}"));
+            self.record_transcript(TranscriptEntry::Play {
+                locale: None,
+                prompt: p.to_string(),
+            });
         }
         if let Some(p) = &park.hold_prompt {
-            self.record_transcript(format!("hold: {p}"));
+            self.record_transcript(TranscriptEntry::Hold {
+                prompt: p.to_string(),
+            });
         }
         self.wait_until_over_for(park.max_duration.map(Duration::from_secs))
             .await
@@ -1406,7 +1430,9 @@ impl Runner {
             }
         }
         self.set_phase(Phase::InConference);
-        self.record_transcript(format!("joined conference {room}"));
+        self.record_transcript(TranscriptEntry::JoinedConference {
+            conference: room.to_string(),
+        });
         self.wait_until_over().await
     }
 

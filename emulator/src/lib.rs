@@ -12,6 +12,33 @@
 //! that happens as Server-Sent Events. The Rust methods of [`EmulatorHandle`] call the very
 //! functions the HTTP routes call.
 //!
+//! Assertions are typed: [`CallSnapshot::transcript`] is a list of [`TranscriptEntry`]
+//! (match a variant, or compare its `Display`, the line the control API and the console show:
+//! `say (en-US): Goodbye.`, `keys: 1`, `joined conference sales`); [`EventRecord::callback`]
+//! reads a sent callback with `sinch_voice`'s parser, as the application received it, and
+//! [`EventRecord::reply_svaml`] the SVAML it answered; [`RequestRecord::custom_callout_ice`]
+//! (`_ace`, `_pie`) reads the SVAML a custom callout carries as a string inside its JSON.
+//!
+//! ```
+//! use std::time::Duration;
+//! use sinch_voice::callbacks::CallbackEvent;
+//! use sinch_voice::svaml::Pie;
+//! use sinch_voice_emulator::{EmulatorHandle, EventKind, TranscriptEntry};
+//!
+//! async fn pressed_1_and_heard_goodbye(emulator: &EmulatorHandle, call: &str) {
+//!     let pie = emulator.wait_for_event(call, EventKind::Pie, Duration::from_secs(5)).await.unwrap();
+//!     let Ok(CallbackEvent::Pie(event)) = pie.callback() else { panic!("{pie:?}") };
+//!     assert_eq!(event.returned(), Some("goodbye"));
+//!     let reply = pie.reply_svaml::<Pie>().unwrap().unwrap();
+//!     assert!(reply.action().is_some());
+//!
+//!     let ended = emulator.wait_until_ended(call, Duration::from_secs(5)).await.unwrap();
+//!     assert!(ended.transcript.contains(&TranscriptEntry::Keys { keys: "1".into() }));
+//!     assert!(ended.said().any(|text| text == "Goodbye."));
+//!     assert_eq!(ended.transcript_lines().last().map(String::as_str), Some("say (en-US): Goodbye."));
+//! }
+//! ```
+//!
 //! Fidelity notes, where the references are silent and the emulator picks the conservative
 //! reading:
 //! - a signed request is accepted when it was signed over the percent-decoded path (as the
@@ -59,6 +86,7 @@ mod listener;
 mod origin;
 mod rest;
 mod state;
+mod transcript;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
@@ -73,9 +101,10 @@ pub use control::{
 };
 pub use error::ApiError;
 pub use state::{
-    Answer, Callee, Direction, EventRecord, Listening, Party, Phase, RequestRecord, Verdict,
-    VerdictIssue,
+    Answer, Callee, CalloutFieldError, Direction, EventKind, EventRecord, Listening, Party, Phase,
+    RequestRecord, Verdict, VerdictIssue,
 };
+pub use transcript::TranscriptEntry;
 
 use engine::Shared;
 use state::{OwnedNumber, State};
@@ -316,8 +345,9 @@ pub struct CallSnapshot {
     pub result: String,
     /// Why it ended (`CALLERHANGUP`, `MANAGERHANGUP`, `CALLBACKERROR`, ...).
     pub reason: String,
-    /// What was said and played, in order.
-    pub transcript: Vec<String>,
+    /// What was said, played, pressed and heard, and where the call went, in order (each
+    /// entry's `Display` is the line the control API and the console show).
+    pub transcript: Vec<TranscriptEntry>,
     /// Cookies set by `setCookie`.
     pub cookies: Vec<(String, String)>,
     /// Every callback sent, with its answer.
@@ -326,6 +356,24 @@ pub struct CallSnapshot {
     pub conference: Option<String>,
     /// The call is over and its closing callbacks (Notify, DiCE) were answered.
     pub finished: bool,
+}
+
+impl CallSnapshot {
+    /// The words of every `say` (and TTS), in order: the [`TranscriptEntry::Say`] texts.
+    pub fn said(&self) -> impl Iterator<Item = &str> {
+        self.transcript.iter().filter_map(TranscriptEntry::said)
+    }
+
+    /// The transcript as the control API and the console show it, one line per entry.
+    pub fn transcript_lines(&self) -> Vec<String> {
+        self.transcript.iter().map(ToString::to_string).collect()
+    }
+
+    /// The first callback of kind `kind` (an [`EventKind`] or its name, `"pie"`).
+    pub fn event(&self, kind: impl AsRef<str>) -> Option<&EventRecord> {
+        let kind = kind.as_ref();
+        self.events.iter().find(|e| e.event == kind)
+    }
 }
 
 impl EmulatorHandle {
@@ -495,19 +543,18 @@ impl EmulatorHandle {
         }
     }
 
-    /// Waits until the call has sent `event` (`ice`, `ace`, `pie`, `dice`, `notify`) and got
-    /// its answer.
+    /// Waits until the call has sent `event` (an [`EventKind`], or its name: `ice`, `ace`,
+    /// `pie`, `dice`, `notify`) and got its answer; the first such event.
     pub async fn wait_for_event(
         &self,
         call_id: &str,
-        event: &str,
+        event: impl AsRef<str>,
         timeout: Duration,
     ) -> Option<EventRecord> {
-        self.wait_for(call_id, timeout, |s| {
-            s.events.iter().any(|e| e.event == event)
-        })
-        .await
-        .and_then(|s| s.events.into_iter().find(|e| e.event == event))
+        let event = event.as_ref();
+        self.wait_for(call_id, timeout, |s| s.event(event).is_some())
+            .await
+            .and_then(|s| s.events.into_iter().find(|e| e.event == event))
     }
 
     /// Waits until the call is over and its closing callbacks (Notify, DiCE) were answered.

@@ -5,9 +5,13 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use sinch_voice::svaml::CallUpdate;
+use sinch_voice::CalloutReply;
+use sinch_voice::callbacks::{CallbackEvent, ParseError};
+use sinch_voice::svaml::{Ace, CallUpdate, Context, Ice, Pie, Svaml, SvamlError};
 use sinch_voice::values::{CallEndReason, CallResult, CallStatus, DestinationType, Domain};
 use tokio::sync::mpsc;
+
+use crate::transcript::TranscriptEntry;
 
 /// How a simulated callee behaves when called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,15 +78,15 @@ pub struct Listening {
 /// One callback the platform sent, and what it got back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventRecord {
-    /// `ice`, `ace`, `dice`, `pie` or `notify`.
+    /// `ice`, `ace`, `dice`, `pie` or `notify` (typed: [`kind`](Self::kind)).
     pub event: String,
     /// The URL it was POSTed to.
     pub url: String,
-    /// The JSON body sent.
+    /// The JSON body sent (typed: [`callback`](Self::callback)).
     pub body: Value,
     /// The HTTP status of the answer (0 when none came).
     pub status: u16,
-    /// The answer's body as JSON, when it was JSON.
+    /// The answer's body as JSON, when it was JSON (typed: [`reply_svaml`](Self::reply_svaml)).
     pub reply: Option<Value>,
     /// The answer's body as text, when it was not JSON (its first 64 KiB).
     pub reply_text: Option<String>,
@@ -95,6 +99,211 @@ pub struct EventRecord {
     pub at: Duration,
     /// How long the answer took.
     pub took: Duration,
+}
+
+/// The kinds of callback the platform sends: the typed form of [`EventRecord::event`].
+///
+/// [`EmulatorHandle::wait_for_event`](crate::EmulatorHandle::wait_for_event) and
+/// [`CallSnapshot::event`](crate::CallSnapshot::event) take one, or its name (`"pie"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// Incoming Call Event.
+    Ice,
+    /// Answered Call Event.
+    Ace,
+    /// Disconnected Call Event.
+    Dice,
+    /// Prompt Input Event.
+    Pie,
+    /// Notification.
+    Notify,
+}
+
+impl EventKind {
+    /// Every kind, in the order of a call's life.
+    pub const ALL: [EventKind; 5] = [
+        EventKind::Ice,
+        EventKind::Ace,
+        EventKind::Pie,
+        EventKind::Notify,
+        EventKind::Dice,
+    ];
+
+    /// The `event` name: `ice`, `ace`, `dice`, `pie` or `notify`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Ice => "ice",
+            EventKind::Ace => "ace",
+            EventKind::Dice => "dice",
+            EventKind::Pie => "pie",
+            EventKind::Notify => "notify",
+        }
+    }
+
+    /// The kind named `name`, if it is one of the five.
+    pub fn from_name(name: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+impl AsRef<str> for EventKind {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for EventKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for EventKind {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for EventKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// Why a custom callout's `ice`, `ace` or `pie` could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CalloutFieldError {
+    /// The field is not a string (the API takes a URL or SVAML as a JSON string).
+    NotAString {
+        /// The field, e.g. `customCallout.ice`.
+        field: &'static str,
+    },
+    /// The string looks like SVAML (starts with `{`, as the emulator reads it) but is not
+    /// valid SVAML for its context.
+    Svaml(SvamlError),
+}
+
+impl std::fmt::Display for CalloutFieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CalloutFieldError::NotAString { field } => {
+                write!(f, "`{field}` is not a string (a URL or SVAML as JSON text)")
+            }
+            CalloutFieldError::Svaml(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for CalloutFieldError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CalloutFieldError::Svaml(error) => Some(error),
+            CalloutFieldError::NotAString { .. } => None,
+        }
+    }
+}
+
+impl EventRecord {
+    /// The kind of event; `None` only for a name the emulator never sends.
+    pub fn kind(&self) -> Option<EventKind> {
+        EventKind::from_name(&self.event)
+    }
+
+    /// Whether this is an event of kind `kind` (an [`EventKind`] or its name).
+    pub fn is(&self, kind: impl AsRef<str>) -> bool {
+        self.event == kind.as_ref()
+    }
+
+    /// The body sent, read by `sinch_voice`'s callback parser, as an application receives it.
+    ///
+    /// ```
+    /// # fn check(record: &sinch_voice_emulator::EventRecord) {
+    /// use sinch_voice::callbacks::CallbackEvent;
+    ///
+    /// if let Ok(CallbackEvent::Pie(pie)) = record.callback() {
+    ///     println!("the menu returned {:?}", pie.returned());
+    /// }
+    /// # }
+    /// ```
+    pub fn callback(&self) -> Result<CallbackEvent<'static>, ParseError> {
+        let bytes = serde_json::to_vec(&self.body).expect("a JSON value serialises");
+        CallbackEvent::parse_owned(&bytes)
+    }
+
+    /// The answer read as SVAML for context `C` (e.g. `sinch_voice::svaml::Pie` for a PIE's
+    /// answer, so `Svaml<Pie>` is a `PieResponse`); `None` when the answer was not JSON or
+    /// there was none.
+    pub fn reply_svaml<C: Context>(&self) -> Option<Result<Svaml<'static, C>, SvamlError>> {
+        let reply = self.reply.as_ref().filter(|r| !r.is_null())?;
+        let bytes = serde_json::to_vec(reply).expect("a JSON value serialises");
+        Some(Svaml::<C>::parse(&bytes))
+    }
+}
+
+impl RequestRecord {
+    /// The `ice` of a custom callout request (`POST /calling/v1/callouts`, method
+    /// `customCallout`): its URL, or its SVAML (a JSON string inside the JSON body) read as an
+    /// ICE reply, as `sinch_voice`'s [`CalloutReply`] that builds it. `None` when this
+    /// request is not a custom callout or has no `ice`.
+    ///
+    /// ```
+    /// # fn check(emulator: &sinch_voice_emulator::EmulatorHandle) {
+    /// use sinch_voice::CalloutReply;
+    /// use sinch_voice::svaml::Action;
+    ///
+    /// for request in emulator.requests() {
+    ///     if let Some(Ok(CalloutReply::Svaml(ice))) = request.custom_callout_ice() {
+    ///         assert!(matches!(ice.action(), Some(Action::ConnectPstn(_))));
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn custom_callout_ice(
+        &self,
+    ) -> Option<Result<CalloutReply<'static, Ice>, CalloutFieldError>> {
+        self.custom_callout_reply("ice", "customCallout.ice")
+    }
+
+    /// The `ace` of a custom callout request: its URL, or its SVAML read as an ACE reply.
+    pub fn custom_callout_ace(
+        &self,
+    ) -> Option<Result<CalloutReply<'static, Ace>, CalloutFieldError>> {
+        self.custom_callout_reply("ace", "customCallout.ace")
+    }
+
+    /// The `pie` of a custom callout request: its URL, or its SVAML read as a PIE reply.
+    pub fn custom_callout_pie(
+        &self,
+    ) -> Option<Result<CalloutReply<'static, Pie>, CalloutFieldError>> {
+        self.custom_callout_reply("pie", "customCallout.pie")
+    }
+
+    fn custom_callout_reply<C: Context>(
+        &self,
+        name: &str,
+        field: &'static str,
+    ) -> Option<Result<CalloutReply<'static, C>, CalloutFieldError>> {
+        let body = self.body.as_ref()?;
+        if body.get("method")?.as_str()? != "customCallout" {
+            return None;
+        }
+        let value = body
+            .get("customCallout")?
+            .get(name)
+            .filter(|v| !v.is_null())?;
+        let Some(text) = value.as_str() else {
+            return Some(Err(CalloutFieldError::NotAString { field }));
+        };
+        // The emulator's own reading: SVAML when it starts with `{`, else a URL.
+        Some(if text.trim_start().starts_with('{') {
+            Svaml::<C>::parse(text.as_bytes())
+                .map(CalloutReply::Svaml)
+                .map_err(CalloutFieldError::Svaml)
+        } else {
+            Ok(CalloutReply::url(text.to_string()))
+        })
+    }
 }
 
 /// Which side of a call acts.
@@ -188,7 +397,7 @@ pub(crate) struct Call {
     pub result: CallResult,
     pub reason: CallEndReason,
     pub cookies: BTreeMap<String, String>,
-    pub transcript: Vec<String>,
+    pub transcript: Vec<TranscriptEntry>,
     pub events: Vec<EventRecord>,
     pub conference: Option<String>,
     /// The menu waiting for input, while one is.

@@ -21,20 +21,22 @@ use hmac::{KeyInit, Mac};
 use md5::{Digest, Md5};
 use serde_json::{Value, json};
 use sinch_voice::callbacks::{
-    AceEvent, CallbackHandler, CallbackRouter, DiceEvent, HandlerError, IceEvent, NotifyEvent,
-    PieEvent, Verifier,
+    AceEvent, CallbackEvent, CallbackHandler, CallbackRouter, DiceEvent, HandlerError, IceEvent,
+    MenuOutcome, NotifyEvent, PieEvent, Verifier,
 };
 use sinch_voice::signing::{format_timestamp, sign_http_request};
 use sinch_voice::svaml::{
-    AceResponse, CallUpdate, ConnectConf, IceResponse, LegUpdate, Menu, PieResponse, Prompt,
-    RunMenu,
+    AceResponse, Action, CallUpdate, ConnectConf, ConnectPstn, Ice, IceResponse, LegUpdate, Menu,
+    Pie, PieResponse, Prompt, RunMenu,
 };
 use sinch_voice::{
-    AssignNumbers, AuthMode, CallLeg, CallbackUrls, Capability, Client, ConferenceCallout,
-    ConferenceInfo, Credentials, CustomCallout, Error, NumberList, RetryPolicy, TtsCallout,
-    UnassignNumber,
+    AssignNumbers, AuthMode, CallLeg, CallbackUrls, CalloutReply, Capability, Client,
+    ConferenceCallout, ConferenceInfo, Credentials, CustomCallout, Error, NumberList, RetryPolicy,
+    TtsCallout, UnassignNumber,
 };
-use sinch_voice_emulator::{CallSnapshot, Config, Emulator, EmulatorHandle};
+use sinch_voice_emulator::{
+    CallSnapshot, Config, Emulator, EmulatorHandle, EventKind, EventRecord, TranscriptEntry,
+};
 
 // ---------------------------------------------------------------------------------------
 // Test data.
@@ -152,8 +154,13 @@ async fn has_event(emulator: &EmulatorHandle, call_id: &str, name: &str) {
     }
 }
 
+/// Whether `text` was said or played (a `say`, a TTS, or a prompt such as `#tts[...]`).
 fn said(snapshot: &CallSnapshot, text: &str) -> bool {
-    snapshot.transcript.iter().any(|line| line.contains(text))
+    snapshot.transcript.iter().any(|entry| match entry {
+        TranscriptEntry::Say { text: said, .. } => said.contains(text),
+        TranscriptEntry::Play { prompt, .. } => prompt.contains(text),
+        _ => false,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -941,8 +948,11 @@ async fn ivr_press_2_says_goodbye_and_hangs_up() {
     assert_eq!(menu["type"], "return", "{menu}");
     assert_eq!(menu["value"], "goodbye", "{menu}");
     assert_eq!(menu["menuId"], "main", "{menu}");
-    let welcome = snapshot.transcript.iter().position(|l| l.contains(WELCOME));
-    let goodbye = snapshot.transcript.iter().position(|l| l.contains(GOODBYE));
+    let position = |text: &str| {
+        let lines = snapshot.transcript_lines();
+        lines.iter().position(|l| l.contains(text))
+    };
+    let (welcome, goodbye) = (position(WELCOME), position(GOODBYE));
     assert!(
         matches!((welcome, goodbye), (Some(w), Some(g)) if w < g),
         "{:?}",
@@ -1028,6 +1038,155 @@ async fn outbound_custom_callout_ace_menu_pie_hangup() {
     assert_eq!(rig.seen.of(&call), ["ace", "pie", "dice"]);
     rig.assert_signed(&call, &snapshot);
     eprintln!("outbound custom callout: {:?}", started.elapsed());
+}
+
+/// The typed assertion API: transcript entries as enum variants (and their `Display`, the
+/// control API's line), callbacks read by ext's parser, the SVAML answered, and the ICE a
+/// custom callout carries as a string inside its JSON.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_transcript_events_and_custom_callout_ice() {
+    let rig = Rig::start(config(), "/ivr").await;
+    let call = rig
+        .emulator
+        .inbound_call(CALLER, OUR_NUMBER)
+        .expect("an assigned number");
+    let ice = rig
+        .emulator
+        .wait_for_event(&call, EventKind::Ice, WAIT)
+        .await
+        .expect("an ICE");
+    assert_eq!(ice.kind(), Some(EventKind::Ice));
+    match ice.callback() {
+        Ok(CallbackEvent::Ice(event)) => {
+            assert_eq!(event.callid.as_deref(), Some(call.as_str()));
+            assert_eq!(event.cli.as_deref(), Some(CALLER_CLI));
+        }
+        other => panic!("not a typed ICE: {other:?}"),
+    }
+    let reply = ice.reply_svaml::<Ice>().expect("a JSON answer").unwrap();
+    assert!(
+        matches!(reply.action(), Some(Action::RunMenu(_))),
+        "{reply:?}"
+    );
+    assert!(rig.emulator.press(&call, "2"));
+    let snapshot = ended_with_dice(&rig.emulator, &call).await;
+
+    // The transcript, matched as variants.
+    let welcome = TranscriptEntry::Say {
+        locale: Some("en-US".into()),
+        text: WELCOME.into(),
+    };
+    assert_eq!(snapshot.transcript.first(), Some(&welcome));
+    assert_eq!(welcome.to_string(), format!("say (en-US): {WELCOME}"));
+    assert!(
+        snapshot.transcript.iter().any(|e| matches!(
+            e,
+            TranscriptEntry::Play { locale: Some(l), prompt }
+                if l == "en-US" && prompt == "#tts[Press 1 for sales, 2 to leave.]"
+        )),
+        "{:?}",
+        snapshot.transcript
+    );
+    let keys = TranscriptEntry::Keys { keys: "2".into() };
+    assert!(
+        snapshot.transcript.contains(&keys),
+        "{:?}",
+        snapshot.transcript
+    );
+    assert_eq!(snapshot.said().collect::<Vec<_>>(), [WELCOME, GOODBYE]);
+    // Display is the control API's line, entry for entry.
+    let view = rig.emulator.call_view(&call).expect("the call's view");
+    assert_eq!(view.transcript, snapshot.transcript_lines());
+    assert!(
+        view.transcript.contains(&"keys: 2".to_string()),
+        "{:?}",
+        view.transcript
+    );
+
+    // The PIE, as the application's parser reads it, and the PIE reply, typed.
+    let pie = snapshot.event(EventKind::Pie).expect("a PIE");
+    let Ok(CallbackEvent::Pie(event)) = pie.callback() else {
+        panic!("not a typed PIE: {pie:?}");
+    };
+    assert_eq!(event.outcome(), MenuOutcome::Returned("goodbye"));
+    assert_eq!(event.menu_id(), Some("main"));
+    let reply = pie.reply_svaml::<Pie>().expect("a JSON answer").unwrap();
+    assert!(
+        matches!(reply.action(), Some(Action::Hangup(_))),
+        "{reply:?}"
+    );
+    assert!(matches!(
+        snapshot.event("dice").map(EventRecord::callback),
+        Some(Ok(CallbackEvent::Dice(_)))
+    ));
+
+    // A custom callout with inline ICE: the request log reads it back as typed SVAML.
+    let ice = IceResponse::builder()
+        .say("Connecting you now.", "en-US")
+        .connect_pstn(ConnectPstn::to(OUR_NUMBER).cli(OUR_OTHER_NUMBER))
+        .build()
+        .unwrap();
+    let custom = rig
+        .client
+        .callout(
+            CustomCallout::with_ice(ice.clone())
+                .to(CALLER)
+                .cli(OUR_OTHER_NUMBER)
+                .ace(AceResponse::builder().proceed().build().unwrap()),
+        )
+        .await
+        .expect("custom callout")
+        .into_string();
+    let request = rig
+        .emulator
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.custom_callout_ice().is_some())
+        .expect("the custom callout request");
+    match request.custom_callout_ice() {
+        Some(Ok(CalloutReply::Svaml(sent))) => {
+            assert_eq!(sent, ice);
+            assert!(
+                matches!(sent.action(), Some(Action::ConnectPstn(c)) if c.number.as_deref() == Some(OUR_NUMBER))
+            );
+        }
+        other => panic!("not typed ICE SVAML: {other:?}"),
+    }
+    assert!(matches!(
+        request.custom_callout_ace(),
+        Some(Ok(CalloutReply::Svaml(_)))
+    ));
+    assert!(request.custom_callout_pie().is_none());
+    // Any other request: none of it.
+    rig.client.get_call(&custom).await.expect("get_call");
+    let last = rig.emulator.requests().pop().expect("the GET");
+    assert_eq!(last.method, "GET");
+    assert!(last.custom_callout_ice().is_none());
+
+    let connected = rig
+        .emulator
+        .wait_for(&custom, WAIT, |s| {
+            s.transcript
+                .iter()
+                .any(|e| matches!(e, TranscriptEntry::Connected { .. }))
+        })
+        .await
+        .unwrap_or_else(|| panic!("not connected: {:?}", rig.emulator.call(&custom)));
+    assert_eq!(
+        connected.said().next(),
+        Some("Connecting you now."),
+        "{:?}",
+        connected.transcript
+    );
+    let line = connected
+        .transcript
+        .iter()
+        .find(|e| matches!(e, TranscriptEntry::Connected { .. }))
+        .unwrap();
+    assert_eq!(line.to_string(), format!("connected to {OUR_NUMBER}"));
+    rig.emulator.hang_up(&custom);
+    ended(&rig.emulator, &custom).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

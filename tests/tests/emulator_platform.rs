@@ -13,7 +13,7 @@ use sinch_voice::signing::{SigningInput, format_timestamp, sign};
 mod common;
 
 use common::{Rig, ok, rig_with, svaml};
-use sinch_voice_emulator::{CallSnapshot, Callee, Config, Party};
+use sinch_voice_emulator::{CallSnapshot, Callee, Config, Party, TranscriptEntry};
 
 const WAIT: Duration = Duration::from_secs(10);
 const CALLER: &str = "+46701234567";
@@ -51,8 +51,16 @@ fn body<'a>(s: &'a CallSnapshot, event: &str) -> &'a Value {
         .body
 }
 
-fn said(s: &CallSnapshot, text: &str) -> bool {
-    s.transcript.iter().any(|l| l.contains(text))
+/// Whether the transcript has `entry`.
+fn heard(s: &CallSnapshot, entry: TranscriptEntry) -> bool {
+    s.transcript.contains(&entry)
+}
+
+fn say(locale: &str, text: &str) -> TranscriptEntry {
+    TranscriptEntry::Say {
+        locale: Some(locale.into()),
+        text: text.into(),
+    }
 }
 
 fn menu_reply(menu: Value) -> Value {
@@ -259,7 +267,11 @@ async fn run_menu_repeats_the_repeat_prompt_before_invalid_input() {
             .await;
     }
     let s = rig.ended(&id).await;
-    let again = s.transcript.iter().filter(|l| l.contains("Again")).count();
+    let again = s
+        .transcript
+        .iter()
+        .filter(|e| matches!(e, TranscriptEntry::Play { prompt, .. } if prompt == "#tts[Again]"))
+        .count();
     assert_eq!(again, 2, "{:?}", s.transcript);
     assert_eq!(body(&s, "pie")["menuResult"]["type"], "invalidinput");
     assert_eq!(events(&s), ["ice", "pie", "dice"]);
@@ -333,17 +345,21 @@ async fn callout_greeting_and_locale_are_spoken_and_the_request_is_logged() {
         .await
         .unwrap();
     assert!(
-        said(&s, "say (sv-SE): Welcome to the stand-up."),
+        heard(&s, say("sv-SE", "Welcome to the stand-up.")),
         "{:?}",
         s.transcript
     );
-    assert!(said(&s, "locale sv-SE"), "{:?}", s.transcript);
+    assert!(
+        matches!(&s.transcript[0], TranscriptEntry::Callout { locale, .. } if locale == "sv-SE"),
+        "{:?}",
+        s.transcript
+    );
     rig.emulator.hang_up(&id);
     let tts = rig
         .callout(json!({ "method": "ttsCallout", "ttsCallout": { "cli": OUR_NUMBER,
             "destination": { "type": "number", "endpoint": CALLER }, "text": "Hej", "locale": "sv-SE" } }))
         .await;
-    assert!(said(&rig.ended(&tts).await, "say (sv-SE): Hej"));
+    assert!(heard(&rig.ended(&tts).await, say("sv-SE", "Hej")));
     let logged = rig.emulator.requests();
     let first = &logged[0];
     assert_eq!((first.method.as_str(), first.status), ("POST", 200));

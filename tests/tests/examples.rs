@@ -108,9 +108,7 @@ async fn the_vendor_scripts_and_the_callout_examples() {
     );
     let heard = emulator
         .wait_for(&tts, WAIT, |s| {
-            s.transcript
-                .iter()
-                .any(|t| t.contains("Hello from an example"))
+            s.said().any(|t| t.contains("Hello from an example"))
         })
         .await;
     assert!(heard.is_some(), "{:?}", emulator.call(&tts));
@@ -134,9 +132,7 @@ async fn the_vendor_scripts_and_the_callout_examples() {
     );
     let connected = emulator
         .wait_for(&custom, WAIT, |s| {
-            s.transcript
-                .iter()
-                .any(|t| t.contains("Connecting you now."))
+            s.said().any(|t| t.contains("Connecting you now."))
         })
         .await;
     assert!(connected.is_some(), "{:?}", emulator.call(&custom));
@@ -183,13 +179,7 @@ async fn the_conference_participant_and_call_leg_examples() {
     )
     .await;
     let ended = emulator.wait_until_ended(&conference, WAIT).await.unwrap();
-    assert!(
-        ended
-            .transcript
-            .iter()
-            .any(|t| t.contains("Two minutes left.")),
-        "{ended:?}"
-    );
+    assert!(ended.said().any(|t| t == "Two minutes left."), "{ended:?}");
     assert_eq!(ended.status, "FINAL");
 }
 
