@@ -474,7 +474,7 @@ function setUp() {
   });
   $('reset').addEventListener('click', () => {
     state.selected = null;
-    act(control('POST', '/reset'));
+    act(control('POST', '/reset', {}));
   });
 }
 

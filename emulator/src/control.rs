@@ -636,7 +636,15 @@ async fn serve(shared: &Arc<Shared>, request: Request) -> Result<Response, ApiEr
             &methods,
         ));
     }
-    let body = if method == Method::POST || method == Method::PUT {
+    // A POST without a body (`/reset`, `/hangup` from a button) is no form: nothing to refuse.
+    let declared_empty = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .is_some_and(|v| v.as_bytes() == b"0")
+        && request.headers().get(header::CONTENT_TYPE).is_none();
+    let body = if declared_empty {
+        Bytes::new()
+    } else if method == Method::POST || method == Method::PUT {
         let json = request
             .headers()
             .get(header::CONTENT_TYPE)

@@ -1005,3 +1005,32 @@ async fn the_console_is_served_with_a_strict_policy() {
         .unwrap();
     assert_eq!(response.status(), 200);
 }
+
+#[tokio::test]
+async fn reset_posted_without_a_body_as_the_console_page_does_clears_the_calls() {
+    let rig = rig_with(config(), |_| Response::default()).await;
+    rig.emulator
+        .inbound_call("+46701234567", "+46812345678")
+        .unwrap();
+    assert_eq!(rig.emulator.call_ids().len(), 1);
+    // What `fetch(url, {method: 'POST'})` sends: Content-Length 0 and no Content-Type.
+    let response = rig
+        .http
+        .post(format!("{}/reset", rig.emulator.control_url()))
+        .header("content-length", "0")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    assert!(rig.emulator.call_ids().is_empty());
+    // A form with a body is still refused.
+    let response = rig
+        .http
+        .post(format!("{}/reset", rig.emulator.control_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("a=1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 415);
+}
