@@ -281,8 +281,17 @@ async fn route(
 async fn callout(shared: &Arc<Shared>, body: &Bytes) -> Result<Response, ApiError> {
     // The request is a union tagged by `method`: read the tag, then the one object it names,
     // so a wrong field is reported by its path (`ttsCallout.destination`).
-    let value: Value = body_as(body)?;
+    let mut value: Value = body_as(body)?;
     let method = value["method"].as_str().unwrap_or("").to_string();
+    // The platform matches destination types in any case (`Number`, `Username` are seen on
+    // the wire and in the vendor's 1.0.1 spec); the generated type takes the lowercase ones.
+    if let Some(Value::String(kind)) = value
+        .get_mut(method.as_str())
+        .and_then(|callout| callout.get_mut("destination"))
+        .and_then(|destination| destination.get_mut("type"))
+    {
+        *kind = kind.to_ascii_lowercase();
+    }
     if matches!(
         method.as_str(),
         "ttsCallout" | "conferenceCallout" | "customCallout"

@@ -153,6 +153,41 @@ async fn the_plus_check_depends_on_the_destination_type() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn destination_types_are_matched_in_any_case_as_the_platform_does() {
+    let rig = rig(|_| ok()).await;
+    let tts = |kind: &str, endpoint: &str| {
+        json!({ "method": "ttsCallout", "ttsCallout": {
+            "cli": OUR_NUMBER, "destination": { "type": kind, "endpoint": endpoint }, "text": "Hi" } })
+    };
+    for (kind, endpoint) in [
+        ("Number", CALLER),
+        ("NUMBER", CALLER),
+        ("Username", "alice"),
+    ] {
+        let (status, answer, _) = rig
+            .rest("POST", "/calling/v1/callouts", Some(tts(kind, endpoint)))
+            .await;
+        assert_eq!(status, 200, "{kind}: {answer}");
+        let id = answer["callId"].as_str().unwrap().to_string();
+        // Matched as its lowercase self: a `Number` callout is a phone call.
+        let call = rig.emulator.call(&id).unwrap();
+        assert_eq!(call.to, endpoint, "{kind}");
+    }
+    let (status, answer, _) = rig
+        .rest(
+            "POST",
+            "/calling/v1/callouts",
+            Some(tts("Number", "46701234567")),
+        )
+        .await;
+    assert_eq!(
+        (status, answer["errorCode"].as_i64()),
+        (400, Some(40005)),
+        "the + check applies to `Number` too: {answer}"
+    );
+}
+
 fn amd_ice(asynchronous: bool) -> String {
     json!({ "action": { "name": "connectPstn", "number": CALLER,
         "amd": { "enabled": true, "async": asynchronous } } })
