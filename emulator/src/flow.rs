@@ -1276,6 +1276,15 @@ impl Runner {
             let mut attempt = 0;
             let (kind, value, method) = loop {
                 let collected = match self.collect(timeout, max_digits, voice).await {
+                    Collected::HungUp(end) => {
+                        // callbacks.md: the menu's result is `hangup`, sent before the DiCE;
+                        // the call is over, so the answer is not obeyed.
+                        self.listen(None);
+                        let mut pie = self.base_event("pie");
+                        pie["menuResult"] = json!({ "menuId": menu.id, "type": "hangup" });
+                        let _ = self.callback_to(self.options.pie.clone(), pie).await;
+                        return end;
+                    }
                     Collected::Over(end) => return end,
                     Collected::Input(digits, method) => Some((digits, method)),
                     Collected::Timeout => None,
@@ -1350,9 +1359,9 @@ impl Runner {
                 Ok(input) => input,
             };
             match input {
-                None => return Collected::Over(End::answered(CallEndReason::CallerHangup)),
+                None => return Collected::HungUp(End::answered(CallEndReason::CallerHangup)),
                 Some(Input::HangUp(party)) => {
-                    return Collected::Over(End::answered(self.hangup_reason(party)));
+                    return Collected::HungUp(End::answered(self.hangup_reason(party)));
                 }
                 Some(Input::Kick) => {
                     return Collected::Over(End::answered(CallEndReason::ManagerHangup));
@@ -1511,6 +1520,9 @@ fn spoken(text: &str) -> String {
 enum Collected {
     Input(String, &'static str),
     Timeout,
+    /// A party hung up during the menu.
+    HungUp(End),
+    /// Ended otherwise (kicked, updated by REST).
     Over(End),
 }
 

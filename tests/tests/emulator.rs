@@ -1003,9 +1003,15 @@ async fn ivr_caller_hangs_up_in_the_menu() {
     has_event(&rig.emulator, &call, "ice").await;
     assert!(rig.emulator.hang_up(&call));
     let snapshot = ended_with_dice(&rig.emulator, &call).await;
-    assert_eq!(event_names(&snapshot), ["ice", "dice"]);
+    // callbacks.md: the menu's result is `hangup`, in a PIE before the DiCE.
+    assert_eq!(event_names(&snapshot), ["ice", "pie", "dice"]);
+    let pie = &event(&snapshot, "pie").body["menuResult"];
+    assert_eq!(pie["type"], "hangup", "{pie}");
+    assert_eq!(pie["menuId"], "main", "{pie}");
     assert_eq!(event(&snapshot, "dice").body["reason"], "CALLERHANGUP");
-    assert_eq!(rig.seen.of(&call), ["ice", "dice"]);
+    assert_eq!(rig.seen.of(&call), ["ice", "pie", "dice"]);
+    // The PIE's answer is not obeyed: the caller is gone.
+    assert!(!said(&snapshot, GOODBYE), "{:?}", snapshot.transcript);
     rig.assert_signed(&call, &snapshot);
 }
 
