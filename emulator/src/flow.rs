@@ -30,6 +30,9 @@ use crate::state::{
 };
 use crate::transcript::TranscriptEntry;
 
+/// `maxTimeoutMills` when a voice menu does not say (svaml.md §6).
+const DEFAULT_MAX_VOICE_MS: u64 = 20_000;
+
 /// How long the platform rings before giving up, when nobody says otherwise.
 pub const DEFAULT_DIAL_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -1275,7 +1278,10 @@ impl Runner {
             }));
             let mut attempt = 0;
             let (kind, value, method) = loop {
-                let collected = match self.collect(timeout, max_digits, voice).await {
+                let voice_limit = voice.then(|| {
+                    Duration::from_millis(menu.max_timeout_mills.unwrap_or(DEFAULT_MAX_VOICE_MS))
+                });
+                let collected = match self.collect(timeout, max_digits, voice_limit).await {
                     Collected::HungUp(end) => {
                         // callbacks.md: the menu's result is `hangup`, sent before the DiCE;
                         // the call is over, so the answer is not obeyed.
@@ -1348,10 +1354,22 @@ impl Runner {
     }
 
     /// Collects one input of a menu: up to `max_digits` keys, ended by `#`, the maximum, or
-    /// `timeout` of silence between keys; or one utterance when voice is on.
-    async fn collect(&mut self, timeout: Duration, max_digits: usize, voice: bool) -> Collected {
+    /// `timeout` of silence between keys; or one utterance when voice is on, all of it within
+    /// `voice_limit` (`maxTimeoutMills`, svaml.md §6: the upper bound on voice input).
+    async fn collect(
+        &mut self,
+        timeout: Duration,
+        max_digits: usize,
+        voice_limit: Option<Duration>,
+    ) -> Collected {
+        let started = tokio::time::Instant::now();
+        let bound = |deadline: tokio::time::Instant| match voice_limit {
+            Some(limit) => deadline.min(started + limit),
+            None => deadline,
+        };
+        let voice = voice_limit.is_some();
         let mut digits = String::new();
-        let mut deadline = tokio::time::Instant::now() + timeout;
+        let mut deadline = bound(started + timeout);
         loop {
             let input = match tokio::time::timeout_at(deadline, self.recv()).await {
                 Err(_) if digits.is_empty() => return Collected::Timeout,
@@ -1392,7 +1410,7 @@ impl Runner {
                     if done {
                         return Collected::Input(digits, "dtmf");
                     }
-                    deadline = tokio::time::Instant::now() + timeout;
+                    deadline = bound(tokio::time::Instant::now() + timeout);
                 }
             }
         }

@@ -360,6 +360,27 @@ async fn enable_voice_menus_hear_speech() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_timeout_mills_bounds_voice_input() {
+    // 60 s of silence allowed between inputs, but voice input as a whole ends after 200 ms:
+    // the timeout PIE comes well within the wait, which it could not by `timeoutMills`.
+    let rig = rig(|e| match e["event"].as_str() {
+        Some("ice") => svaml(
+            json!({ "action": { "name": "runMenu", "locale": "en-US", "enableVoice": true,
+            "menus": [{ "id": "main", "mainPrompt": "#tts[Say something]",
+                "timeoutMills": 60000, "maxTimeoutMills": 200,
+                "options": [{ "dtmf": "2", "action": "return(support)" }] }] } }),
+        ),
+        Some("pie") => svaml(json!({ "action": { "name": "hangup" } })),
+        _ => ok(),
+    })
+    .await;
+    let id = rig.emulator.inbound_call(CALLER, OUR_NUMBER).unwrap();
+    let pie = rig.emulator.wait_for_event(&id, "pie", WAIT).await;
+    let pie = pie.unwrap_or_else(|| panic!("no PIE within {WAIT:?}: maxTimeoutMills ignored"));
+    assert_eq!(pie.body["menuResult"]["type"], "timeout", "{}", pie.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn callout_greeting_and_locale_are_spoken_and_the_request_is_logged() {
     let rig = rig(|e| match e["event"].as_str() {
         Some("ace") => svaml(json!({ "action": { "name": "continue" } })),
