@@ -591,6 +591,21 @@ fn get_callbacks(shared: &Arc<Shared>, key: &str) -> Result<Response, ApiError> 
 fn set_callbacks(shared: &Arc<Shared>, key: &str, body: &Bytes) -> Result<Response, ApiError> {
     check_key(shared, key)?;
     let request: types::ApplicationCallbacks = body_as(body)?;
+    if let Some(types::ApplicationCallbacksUrl {
+        primary: Some(primary),
+        fallback,
+    }) = &request.url
+    {
+        let mut urls = sinch_voice::CallbackUrls::primary(primary.as_str());
+        if let Some(fallback) = fallback {
+            urls = urls.fallback(fallback.as_str());
+        }
+        if let Err(sinch_voice::Error::InvalidInput { field, message }) = urls.check() {
+            return Err(ApiError::bad_request(format!(
+                "Invalid parameter `{field}`: {message}"
+            )));
+        }
+    }
     let mut state = shared.lock();
     if let Some(url) = request.url {
         state.primary_url = url.primary;

@@ -172,7 +172,10 @@ impl CallbackUrls {
         self.url.fallback.as_deref()
     }
 
-    fn check(&self) -> Result<(), Error> {
+    /// Whether the platform would take these URLs: the primary given, each an http(s) URL
+    /// with a host (`x`, `javascript:`, `file:` are refused, naming `url.primary` or
+    /// `url.fallback`). Setting them checks this first.
+    pub fn check(&self) -> Result<(), Error> {
         match &self.url.primary {
             Some(url) => wire::http_url("url.primary", url)?,
             None => return Err(Error::invalid_input("url.primary", "required")),

@@ -360,6 +360,41 @@ async fn enable_voice_menus_hear_speech() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callback_urls_must_be_http_urls() {
+    let rig = rig(|_| ok()).await;
+    let path = format!(
+        "/v1/configuration/callbacks/applications/{}",
+        rig.emulator.application_key()
+    );
+    for (urls, field) in [
+        (json!({ "primary": "x" }), "url.primary"),
+        (json!({ "primary": "javascript:alert(1)" }), "url.primary"),
+        (json!({ "primary": "file:///etc/passwd" }), "url.primary"),
+        (
+            json!({ "primary": "https://a.example/cb", "fallback": "ftp://b/cb" }),
+            "url.fallback",
+        ),
+    ] {
+        let (status, answer, _) = rig.rest("POST", &path, Some(json!({ "url": urls }))).await;
+        assert_eq!(
+            (status, answer["errorCode"].as_i64()),
+            (400, Some(40001)),
+            "{answer}"
+        );
+        let message = answer["message"].as_str().unwrap();
+        assert!(message.contains(field), "{message}");
+    }
+    let (status, _, _) = rig
+        .rest(
+            "POST",
+            &path,
+            Some(json!({ "url": { "primary": "https://a.example/cb" } })),
+        )
+        .await;
+    assert_eq!(status, 204);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn max_timeout_mills_bounds_voice_input() {
     // 60 s of silence allowed between inputs, but voice input as a whole ends after 200 ms:
     // the timeout PIE comes well within the wait, which it could not by `timeoutMills`.
