@@ -480,12 +480,16 @@ pub(crate) fn conferences(shared: &Shared) -> Vec<ConferenceView> {
 
 /// Ends every ongoing call (without callbacks) and forgets calls, conferences, scripted
 /// callees and the request log. Numbers and callback URLs stay.
+/// Ends every live call as the platform's hangup does (its DiCE says `MANAGERHANGUP`), so an
+/// app that cleans up on DiCE sees it; each is forgotten once its DiCE is answered, finished
+/// calls at once.
 pub(crate) fn reset(shared: &Shared) {
     let mut state = shared.lock();
-    for call in state.calls.values() {
+    state.calls.retain(|_, call| !call.done);
+    for call in state.calls.values_mut() {
+        call.forget_when_done = true;
         let _ = call.input.send(Input::Kick);
     }
-    state.calls.clear();
     state.conferences.clear();
     state.callees.clear();
     state.next_callees.clear();

@@ -212,6 +212,7 @@ fn new_call(shared: &Arc<Shared>, call: NewCall<'_>) -> (String, mpsc::Unbounded
             listening: None,
             callee_ringing: false,
             done: false,
+            forget_when_done: false,
             input: sender,
         },
     );
@@ -1651,8 +1652,15 @@ async fn finish(
         dice["userRate"] = json!({ "currencyId": "USD", "amount": 0.01 });
         let _ = closer.callback(dice).await;
     }
-    if let Some(call) = shared.lock().calls.get_mut(id) {
-        call.done = true;
+    {
+        let mut state = shared.lock();
+        let forget = state.calls.get_mut(id).is_some_and(|call| {
+            call.done = true;
+            call.forget_when_done
+        });
+        if forget {
+            state.calls.remove(id);
+        }
     }
     shared.publish("call.finished", Some(id), json!({}));
     shared.changed();

@@ -493,7 +493,9 @@ impl EmulatorHandle {
         control::requests(&self.shared, None)
     }
 
-    /// Forgets calls, conferences, scripted callees and the request log (`POST /reset`).
+    /// Ends every live call as the platform's hangup does (each gets its DiCE, reason
+    /// `MANAGERHANGUP`; forgotten once that is answered), and forgets finished calls,
+    /// conferences, scripted callees and the request log (`POST /reset`).
     pub fn reset(&self) {
         control::reset(&self.shared)
     }

@@ -406,6 +406,8 @@ pub(crate) struct Call {
     pub callee_ringing: bool,
     /// The call is over and the callbacks that close it (Notify, DiCE) were answered.
     pub done: bool,
+    /// A reset ended it: forgotten once its closing callbacks are answered.
+    pub forget_when_done: bool,
     pub input: mpsc::UnboundedSender<Input>,
 }
 

@@ -492,7 +492,8 @@ async fn listening_ends_when_the_call_ends_in_a_menu() {
     );
     rig.emulator.hang_up(&id);
     let s = rig.ended(&id).await;
-    assert_eq!(events(&s), ["ice", "dice"]);
+    // The menu's `hangup` result, then the DiCE.
+    assert_eq!(events(&s), ["ice", "pie", "dice"]);
     assert_eq!(rig.emulator.call_view(&id).unwrap().listening, None);
 }
 
@@ -1007,12 +1008,28 @@ async fn the_console_is_served_with_a_strict_policy() {
 }
 
 #[tokio::test]
-async fn reset_posted_without_a_body_as_the_console_page_does_clears_the_calls() {
-    let rig = rig_with(config(), |_| Response::default()).await;
-    rig.emulator
+async fn reset_posted_without_a_body_ends_live_calls_with_their_dice() {
+    let dice = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Value>::new()));
+    let seen = std::sync::Arc::clone(&dice);
+    let rig = rig_with(config(), move |event| match event["event"].as_str() {
+        // Parked: the call stays live until something ends it.
+        Some("ice") => svaml(json!({ "action": { "name": "park", "locale": "en-US",
+            "holdPrompt": "#tts[Please hold.]", "maxDuration": 600 } })),
+        Some("dice") => {
+            seen.lock().unwrap().push(event.clone());
+            Response::default()
+        }
+        _ => Response::default(),
+    })
+    .await;
+    let call = rig
+        .emulator
         .inbound_call("+46701234567", "+46812345678")
         .unwrap();
-    assert_eq!(rig.emulator.call_ids().len(), 1);
+    rig.emulator
+        .wait_for(&call, Duration::from_secs(5), |s| s.phase == Phase::Parked)
+        .await
+        .expect("parked");
     // What `fetch(url, {method: 'POST'})` sends: Content-Length 0 and no Content-Type.
     let response = rig
         .http
@@ -1022,7 +1039,17 @@ async fn reset_posted_without_a_body_as_the_console_page_does_clears_the_calls()
         .await
         .unwrap();
     assert!(response.status().is_success(), "{}", response.status());
+    // Ended as the platform's hangup ends a call: the app gets its DiCE, then it is gone.
+    assert!(
+        rig.emulator
+            .wait_until_all_finished(Duration::from_secs(5))
+            .await
+    );
     assert!(rig.emulator.call_ids().is_empty());
+    let dice = dice.lock().unwrap().clone();
+    assert_eq!(dice.len(), 1, "{dice:?}");
+    assert_eq!(dice[0]["callid"], call.as_str());
+    assert_eq!(dice[0]["reason"], "MANAGERHANGUP", "{}", dice[0]);
     // A form with a body is still refused.
     let response = rig
         .http
