@@ -43,7 +43,7 @@
 //! - `native-tls`: HTTPS through the platform's TLS (OpenSSL on Linux, so its headers at build
 //!   time; Security.framework on macOS; SChannel on Windows).
 //! - `axum`: [`callbacks::CallbackRouter`], a ready axum router for callbacks, on axum 0.8
-//!   (re-exported as [`axum`](crate::axum): a router of another axum major version does not
+//!   (re-exported as `sinch_voice::axum`: a router of another axum major version does not
 //!   nest into it).
 //!
 //! With no TLS feature (`default-features = false`) only plain HTTP works (the emulator, tests)
