@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::timestamp::Timestamp;
 use crate::values::borrow::{IntoStatic, already_static};
-use crate::values::enums::open_enum;
 use crate::values::{CallEndReason, CallHeader, CallResult, Destination, Domain, Price};
+use sinch_voice_values::open_enum;
 
 type Text<'a> = Cow<'a, str>;
 

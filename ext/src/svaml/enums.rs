@@ -1,6 +1,6 @@
 //! The enums only SVAML uses; each stays open (see [`crate::values`]).
 
-use crate::values::enums::open_enum;
+use sinch_voice_values::open_enum;
 
 open_enum! {
     /// SIP transport of `connectSip` (default UDP).

@@ -1,87 +1,7 @@
 //! Enums the platform may extend (shared by REST, SVAML and callbacks): known values are typed, anything else is kept as written
 //! (`Unknown`), parsing ignores case, and serialising emits the canonical spelling.
 
-/// Defines an open enum: `Known` variants with their canonical wire text, plus `Unknown`.
-macro_rules! open_enum {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
-            /// A value this crate does not know yet, kept as received.
-            Unknown(String),
-        }
-
-        impl $name {
-            /// Every known value, in their canonical spelling.
-            pub const KNOWN: &'static [&'static str] = &[$($text),+];
-
-            /// The wire text: canonical for known values, as received otherwise.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( $name::$variant => $text, )+
-                    $name::Unknown(text) => text,
-                }
-            }
-
-            /// Reads a value, ignoring case; anything else becomes `Unknown`.
-            pub fn parse(text: &str) -> Self {
-                $( if text.eq_ignore_ascii_case($text) { return $name::$variant; } )+
-                $name::Unknown(text.to_string())
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = std::convert::Infallible;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok($name::parse(s))
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                // The text is only looked at: no copy of it unless it is a value not known.
-                $crate::values::borrow::read_str(deserializer, |text| Ok($name::parse(text)))
-            }
-        }
-
-        impl schemars::JsonSchema for $name {
-            fn schema_name() -> std::borrow::Cow<'static, str> {
-                std::borrow::Cow::Borrowed(stringify!($name))
-            }
-
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!({
-                    "description": "One of the known values (any case), or another string the platform may add.",
-                    "anyOf": [
-                        { "type": "string", "enum": $name::KNOWN },
-                        { "type": "string" }
-                    ]
-                })
-            }
-        }
-    };
-}
-
-pub(crate) use open_enum;
+use sinch_voice_values::open_enum;
 
 open_enum! {
     /// What a lone or held participant hears (`moh`, `mohClass`).
@@ -97,23 +17,6 @@ open_enum! {
     }
 }
 
-open_enum! {
-    /// The kind of endpoint a destination names.
-    pub enum DestinationType {
-        /// A phone number (E.164).
-        Number = "number",
-        /// An in-app user id.
-        Username = "username",
-        /// A SIP address.
-        Sip = "sip",
-        /// The number called (callbacks only).
-        Did = "did",
-        /// A WebSocket server (`connectStream`).
-        Websocket = "Websocket",
-        /// A conference (callbacks of conference legs).
-        Conference = "conference",
-    }
-}
 open_enum! {
     /// Where a call is terminated or comes from (`domain`, `originationType`). A callout's
     /// `domain` takes `pstn` or `mxp`.

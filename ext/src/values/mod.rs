@@ -22,14 +22,15 @@
 
 pub(crate) mod borrow;
 mod common;
-mod destination;
 pub(crate) mod enums;
-mod rules;
 
 pub use common::{CallHeader, Price};
-pub use destination::Destination;
 pub use enums::{
-    CallEndReason, CallResult, CallStatus, Capability, DestinationType, Domain, MusicOnHold,
-    NumberType,
+    CallEndReason, CallResult, CallStatus, Capability, Domain, MusicOnHold, NumberType,
 };
-pub use rules::{CallId, ConferenceId, Dtmf, E164, MAX_CALL_ID, MAX_CONFERENCE_ID, ValueError};
+pub use sinch_voice_values::{
+    CallId, ConferenceId, Dtmf, E164, MAX_CALL_ID, MAX_CONFERENCE_ID, ValueError,
+};
+pub use sinch_voice_values::{
+    Destination, DestinationType, FieldError, IntoValue, OwnedDestination,
+};

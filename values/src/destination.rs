@@ -3,18 +3,18 @@
 
 use std::borrow::Cow;
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::enums::DestinationType;
+use crate::E164;
 
 /// An endpoint and its kind (`{type, endpoint}`).
 ///
 /// Built with [`number`](Self::number), [`username`](Self::username), [`sip`](Self::sip) or
-/// [`websocket`](Self::websocket); a plain string or an [`E164`](super::E164) converts into a
+/// [`websocket`](Self::websocket); a plain string or an [`E164`] converts into a
 /// number destination. Numbers are checked against the E.164 rule when a request is sent.
 /// Read from the platform, `type` may be absent or in another case (`Number`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Destination<'a> {
     /// `number`, `username`, `sip`, `Websocket`, `did`, … (any case, an open set).
@@ -94,14 +94,35 @@ impl<'a> From<&'a String> for Destination<'a> {
     }
 }
 
-impl From<super::E164> for Destination<'_> {
-    fn from(number: super::E164) -> Self {
+impl From<E164> for Destination<'_> {
+    fn from(number: E164) -> Self {
         Destination::number(number.into_string())
     }
 }
 
-impl<'a> From<&'a super::E164> for Destination<'a> {
-    fn from(number: &'a super::E164) -> Self {
+impl<'a> From<&'a E164> for Destination<'a> {
+    fn from(number: &'a E164) -> Self {
         Destination::number(number.as_str())
+    }
+}
+
+/// A destination that owns its text: the type of the generated request fields.
+pub type OwnedDestination = Destination<'static>;
+
+crate::open_enum! {
+    /// The kind of endpoint a destination names.
+    pub enum DestinationType {
+        /// A phone number (E.164).
+        Number = "number",
+        /// An in-app user id.
+        Username = "username",
+        /// A SIP address.
+        Sip = "sip",
+        /// The number called (callbacks only).
+        Did = "did",
+        /// A WebSocket server (`connectStream`).
+        Websocket = "Websocket",
+        /// A conference (callbacks of conference legs).
+        Conference = "conference",
     }
 }

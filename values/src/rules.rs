@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Longest conference id the platform takes (svaml.md `connectConf`).
+/// Longest conference id the platform takes (SVAML `connectConf`, the conference callout).
 pub const MAX_CONFERENCE_ID: usize = 64;
 /// Longest call id this crate puts in a path (Sinch's are 32 hex digits or a UUID).
 pub const MAX_CALL_ID: usize = 128;
