@@ -192,7 +192,7 @@ async fn inbound_call(
 
     out.event("REST", &format!("kick_participant {ROOM} {short}"), None);
     client
-        .kick_participant(ROOM, &id)
+        .kick_participant_from_conference(ROOM, &id)
         .await
         .map_err(|e| client_error(format!("kick_participant({ROOM:?}, {short})"), e))?;
     expect_event(emulator, &id, "dice").await?;

@@ -298,7 +298,7 @@ async fn execute(json: bool, client: &Client, job: Job) -> Result<(), Failure> {
             done(json, format!("call {id}: updated"));
         }
         Job::LegUpdate(id, leg, update) => {
-            client.manage_call_leg(&id, leg, &update).await?;
+            client.manage_call_leg(&id, leg.clone(), &update).await?;
             done(json, format!("call {id}: {leg} leg updated"));
         }
         Job::Conference(op) => conference(json, client, op).await?,
@@ -313,7 +313,7 @@ async fn execute(json: bool, client: &Client, job: Job) -> Result<(), Failure> {
                     .map(|n| {
                         vec![
                             print::opt(n.number.as_deref()),
-                            print::opt(n.application_key.as_deref()),
+                            print::opt(n.applicationkey.as_deref()),
                             print::opt(n.capability.as_ref().map(|c| c.as_str())),
                         ]
                     })
@@ -334,14 +334,15 @@ async fn execute(json: bool, client: &Client, job: Job) -> Result<(), Failure> {
         }
         Job::Callbacks(CallbacksOp::Get) => {
             let callbacks = client.get_callback_urls().await?;
+            let url = callbacks.url.clone().unwrap_or_default();
             if json {
                 print::json(&callbacks);
             } else {
                 print::table(
                     &["URL", "VALUE"],
                     &[
-                        vec!["primary".into(), print::opt(callbacks.primary_url())],
-                        vec!["fallback".into(), print::opt(callbacks.fallback_url())],
+                        vec!["primary".into(), print::opt(url.primary.as_deref())],
+                        vec!["fallback".into(), print::opt(url.fallback.as_deref())],
                     ],
                 );
             }
@@ -355,12 +356,12 @@ async fn execute(json: bool, client: &Client, job: Job) -> Result<(), Failure> {
             done(json, "callback URLs updated".into());
         }
         Job::Number(NumberOp::Query { number }) => {
-            // Printed in the API's own shape (`{"number": {...}}`), as before.
-            let answer = json!({ "number": client.query_number(&number).await? });
+            // Printed in the API's own shape (`{"number": {...}}`).
+            let answer = client.query_number(&number).await?;
             if json {
                 print::json(&answer);
             } else {
-                print::fields(&answer);
+                print::fields(&serde_json::to_value(&answer).unwrap_or_default());
             }
         }
     }
@@ -408,7 +409,9 @@ async fn conference(json: bool, client: &Client, op: ConferenceOp) -> Result<(),
             return Ok(());
         }
         ConferenceOp::Kick(Participant { id, call_id }) => {
-            client.kick_participant(&id, &call_id).await?;
+            client
+                .kick_participant_from_conference(&id, &call_id)
+                .await?;
             done(json, format!("conference {id}: {call_id} kicked"));
             return Ok(());
         }

@@ -54,7 +54,7 @@ fn numbers_list_assign_unassign() {
     // -v logs the requests on stderr and leaves stdout alone.
     let run = ok(api("signed", &["-v", "numbers", "list", "--json"]).run());
     assert_eq!(json(&run)["numbers"].as_array().map(Vec::len), Some(2));
-    assert!(run.stderr.contains("get_numbers"), "{}", run.context());
+    assert!(run.stderr.contains("list_numbers"), "{}", run.context());
     assert!(
         !run.stderr.contains(emulator().application_secret()),
         "{}",

@@ -5,7 +5,7 @@ use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
-use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 use serde_json::Value;
 
@@ -13,6 +13,7 @@ use crate::error::Segment::{self, Key};
 use crate::error::{Error, ErrorKind, json_path};
 use crate::normalise::{self, DroppedKind, Report, operation_path};
 use crate::overlay::serde_segments;
+use crate::surface;
 
 /// Which optional crates the generated source refers to, so a Cargo.toml can list them.
 /// Read off the generated tokens (every path that starts with one of [`OPTIONAL_CRATES`]),
@@ -26,8 +27,15 @@ pub struct RuntimeNeeds {
 
 /// Crates that progenitor or typify may emit paths into beyond the fixed runtime
 /// (`progenitor_client`, `reqwest`, `serde`, `serde_json`).
-pub const OPTIONAL_CRATES: [&str; 7] = [
-    "base64", "bytes", "chrono", "futures", "rand", "regress", "uuid",
+pub const OPTIONAL_CRATES: [&str; 8] = [
+    "base64",
+    "bytes",
+    "chrono",
+    "futures",
+    "rand",
+    "regress",
+    "sinch_voice_values",
+    "uuid",
 ];
 
 impl RuntimeNeeds {
@@ -87,6 +95,8 @@ pub(crate) fn client_source(
     spec: &mut Value,
     report: &mut Report,
 ) -> Result<(String, RuntimeNeeds), Error> {
+    let enums = surface::open_enums(spec);
+    surface::for_generator(spec, &enums);
     // Each round removes one culprit, so the number of rounds is bounded by the document.
     loop {
         let openapi: openapiv3::OpenAPI = match serde_path_to_error::deserialize(&*spec) {
@@ -113,8 +123,8 @@ pub(crate) fn client_source(
                 }
             }
         };
-        match run_progenitor(&openapi) {
-            Ok((tokens, needs)) => return finish(file, tokens, needs),
+        match run_progenitor(&openapi, &enums) {
+            Ok(tokens) => return finish(file, spec, &enums, tokens),
             Err(failure) => match locate_failure(spec) {
                 Some(culprit) => blame(report, spec, culprit)?,
                 None => {
@@ -167,20 +177,31 @@ fn blame(report: &mut Report, spec: &mut Value, culprit: Culprit) -> Result<(), 
 
 fn finish(
     file: &str,
+    spec: &Value,
+    enums: &[surface::OpenEnum],
     tokens: proc_macro2::TokenStream,
-    needs: RuntimeNeeds,
 ) -> Result<(String, RuntimeNeeds), Error> {
+    let parse = |tokens: proc_macro2::TokenStream| -> Result<syn::File, Error> {
+        syn::parse2(tokens).map_err(|e| {
+            Error::new(
+                ErrorKind::Unsupported,
+                file,
+                "$",
+                format!("progenitor produced code that does not parse: {e}"),
+            )
+        })
+    };
+    let client = parse(tokens.clone())?;
+    let (operations, client_operations) = surface::operations(file, spec, &client)?;
     let shim = hooks_shim();
-    let all = quote! { #tokens #shim };
-    let parsed: syn::File = syn::parse2(all).map_err(|e| {
-        Error::new(
-            ErrorKind::Unsupported,
-            file,
-            "$",
-            format!("progenitor produced code that does not parse: {e}"),
-        )
-    })?;
-    Ok((prettyplease::unparse(&parsed), needs))
+    let enums = surface::enums_module(enums);
+    let all = quote! { #tokens #shim #enums #operations };
+    let needs = RuntimeNeeds::of(&all);
+    let parsed = parse(all)?;
+    Ok((
+        prettyplease::unparse(&parsed) + "\n" + &client_operations,
+        needs,
+    ))
 }
 
 fn schema_path(name: &str) -> String {
@@ -273,7 +294,8 @@ fn one_line(message: &str) -> String {
 /// is returned; other threads (and other panics) are reported as before.
 fn run_progenitor(
     openapi: &openapiv3::OpenAPI,
-) -> Result<(proc_macro2::TokenStream, RuntimeNeeds), Failure> {
+    enums: &[surface::OpenEnum],
+) -> Result<proc_macro2::TokenStream, Failure> {
     thread_local! {
         static GENERATING: Cell<bool> = const { Cell::new(false) };
     }
@@ -288,12 +310,8 @@ fn run_progenitor(
     });
     GENERATING.with(|g| g.set(true));
     let result = catch_unwind(AssertUnwindSafe(|| {
-        let mut generator = Generator::new(&settings());
-        let tokens = generator.generate_tokens(openapi);
-        tokens.map(|t| {
-            let needs = RuntimeNeeds::of(&t);
-            (t, needs)
-        })
+        let mut generator = Generator::new(&settings(enums));
+        generator.generate_tokens(openapi)
     }));
     GENERATING.with(|g| g.set(false));
     match result {
@@ -309,20 +327,27 @@ fn run_progenitor(
     }
 }
 
-fn settings() -> GenerationSettings {
+fn settings(enums: &[surface::OpenEnum]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_inner_type(quote! { crate::hooks::Hooks })
         .with_hooks(progenitor::HooksMode::Expected);
+    for open in enums {
+        settings.with_replacement(
+            &open.name,
+            format!("{}::{}", surface::ENUMS_MODULE, open.name),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
     settings
 }
 
 /// Generates from `spec`; the failure, if any.
 fn attempt(spec: &Value) -> Option<Failure> {
     match serde_json::from_value::<openapiv3::OpenAPI>(spec.clone()) {
-        Ok(openapi) => run_progenitor(&openapi).err(),
+        Ok(openapi) => run_progenitor(&openapi, &surface::open_enums(spec)).err(),
         Err(e) => Some(Failure::Refused(e.to_string())),
     }
 }

@@ -123,7 +123,7 @@ fn the_effective_spec_has_the_fourteen_real_operations() {
             "/calling/v1/conferences/id/{conferenceId}/{callId}",
             "kickParticipantFromConference",
         ),
-        ("GET", "/v1/configuration/numbers", "getNumbers"),
+        ("GET", "/v1/configuration/numbers", "listNumbers"),
         ("POST", "/v1/configuration/numbers", "assignNumbers"),
         ("DELETE", "/v1/configuration/numbers", "unassignNumber"),
         (
@@ -179,7 +179,7 @@ fn every_client_method_is_generated() {
         "kick_all_from_conference",
         "manage_conference_participant",
         "kick_participant_from_conference",
-        "get_numbers",
+        "list_numbers",
         "assign_numbers",
         "unassign_number",
         "get_application_callbacks",

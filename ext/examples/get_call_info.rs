@@ -21,10 +21,7 @@ async fn main() -> Result<(), sinch_voice::Error> {
     println!("status:   {}", text(call.status.map(|s| s.to_string())));
     println!("result:   {}", text(call.result.map(|r| r.to_string())));
     println!("reason:   {}", text(call.reason.map(|r| r.to_string())));
-    println!(
-        "to:       {}",
-        text(call.to.map(|d| d.endpoint.into_owned()))
-    );
+    println!("to:       {}", text(call.to.map(|d| d.endpoint)));
     println!(
         "duration: {}",
         text(call.duration.map(|d| format!("{d} s")))

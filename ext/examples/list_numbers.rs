@@ -11,7 +11,7 @@ async fn main() -> Result<(), sinch_voice::Error> {
             "{} {} {}",
             number.number.as_deref().unwrap_or("-"),
             number.capability.as_ref().map_or("-", |c| c.as_str()),
-            number.application_key.as_deref().unwrap_or("(unassigned)"),
+            number.applicationkey.as_deref().unwrap_or("(unassigned)"),
         );
     }
     Ok(())

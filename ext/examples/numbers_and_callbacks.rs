@@ -42,7 +42,7 @@ async fn main() -> Result<(), sinch_voice::Error> {
     println!(
         "{} assigned; callbacks go to {}",
         args.assign,
-        now.primary_url().unwrap_or("-")
+        now.url.and_then(|u| u.primary).as_deref().unwrap_or("-")
     );
     Ok(())
 }

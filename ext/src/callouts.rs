@@ -18,14 +18,16 @@
 use std::borrow::Cow;
 
 use serde::Serialize;
+use sinch_voice_raw::operations::IntoRequest;
 use sinch_voice_raw::types;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::retry::Idempotency;
 use crate::svaml::{Ace, ConferenceDtmfOptions, Context, Ice, Pie, Prompt, Svaml};
 use crate::svaml::{MAX_TTS_CHARS, prompt::field_problems};
-use crate::values::{CallId, Destination, DestinationType, Domain, Dtmf, E164, MusicOnHold};
+use crate::values::{
+    CallId, Destination, DestinationType, Domain, Dtmf, E164, FieldError, MusicOnHold,
+};
 use crate::wire;
 
 type Text<'a> = Cow<'a, str>;
@@ -581,12 +583,25 @@ impl Callout<'_> {
         serde_json::to_value(&wire)
             .map_err(|e| Error::invalid_input("callout", format!("cannot be serialised: {e}")))
     }
+}
 
-    fn to_raw(&self) -> Result<types::CalloutRequest, Error> {
-        let json = self.to_json()?;
+impl IntoRequest<types::CalloutRequest> for Callout<'_> {
+    fn into_request(self) -> Result<types::CalloutRequest, FieldError> {
+        let json = self.to_json().map_err(wire::field_error)?;
         wire::to_raw("callout", &json)
     }
 }
+
+macro_rules! into_callout_request {
+    ($($kind:ident),*) => {$(
+        impl IntoRequest<types::CalloutRequest> for $kind<'_> {
+            fn into_request(self) -> Result<types::CalloutRequest, FieldError> {
+                Callout::from(self).into_request()
+            }
+        }
+    )*};
+}
+into_callout_request!(TtsCallout, ConferenceCallout, CustomCallout);
 
 fn check_destination(
     field: &str,
@@ -650,13 +665,7 @@ impl Client {
     /// Every field is checked first (an error names it, and nothing is sent). Retried only
     /// if the request provably never left: a retry never places a second call.
     pub async fn callout<'a>(&self, callout: impl Into<Callout<'a>>) -> Result<CallId, Error> {
-        let request = callout.into().to_raw()?;
-        let op = self.calling_op("create_callout", "POST", Idempotency::PlacesACall);
-        let raw = self.raw_calling();
-        let response: types::CalloutResponse = self
-            .transport()
-            .run(op, || raw.create_callout().body(request.clone()).send())
-            .await?;
+        let response = self.create_callout(callout.into()).await?;
         call_id_of(response)
     }
 

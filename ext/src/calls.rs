@@ -15,163 +15,38 @@
 //! ```
 
 use reqwest::Url;
-use serde::{Deserialize, Serialize};
+use sinch_voice_raw::operations::{self, IntoRequest};
 use sinch_voice_raw::types;
 
-use crate::callbacks::Timestamp;
 use crate::client::Client;
 use crate::error::Error;
-use crate::retry::Idempotency;
 use crate::svaml::{CallUpdate, Context, LegUpdate, Svaml};
-use crate::values::{CallEndReason, CallResult, CallStatus, Destination, Domain, Price};
+use crate::values::FieldError;
 use crate::wire;
 
 /// Which leg of a call a [`LegUpdate`] plays on.
-pub use sinch_voice_raw::types::CallLeg;
+pub use sinch_voice_raw::enums::CallLeg;
 
-/// What the platform knows of a call (`GET /calling/v1/calls/id/{callId}`). Every field may be
-/// absent; enums keep values this crate does not know.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct CallInformation {
-    /// The call's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_id: Option<String>,
-    /// The caller.
-    #[serde(
-        default,
-        deserialize_with = "crate::values::borrow::owned_destination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub from: Option<Destination<'static>>,
-    /// The callee.
-    #[serde(
-        default,
-        deserialize_with = "crate::values::borrow::owned_destination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub to: Option<Destination<'static>>,
-    /// `pstn` or `mxp`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
-    /// `ONGOING` or `FINAL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CallStatus>,
-    /// How it ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result: Option<CallResult>,
-    /// Why it ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<CallEndReason>,
-    /// When it started (read leniently: an offset is optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<Timestamp>,
-    /// The `custom` text given when the call was placed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom: Option<String>,
-    /// Rate per minute.
-    #[serde(
-        default,
-        deserialize_with = "crate::values::borrow::owned_price",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_rate: Option<Price<'static>>,
-    /// Total charged.
-    #[serde(
-        default,
-        deserialize_with = "crate::values::borrow::owned_price",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub debit: Option<Price<'static>>,
+/// What the platform knows of a call (`GET /calling/v1/calls/id/{callId}`), as the spec
+/// declares it: every field may be absent; enums keep values this crate does not know.
+pub use sinch_voice_raw::types::CallInformation;
+
+/// One end of a call as the platform reports it (`from`, `to` of [`CallInformation`]).
+pub use sinch_voice_raw::types::CallParty;
+
+impl IntoRequest<types::SvamlControl> for &CallUpdate<'_> {
+    fn into_request(self) -> Result<types::SvamlControl, FieldError> {
+        to_raw_control(self)
+    }
+}
+
+impl IntoRequest<types::SvamlLegControl> for &LegUpdate<'_> {
+    fn into_request(self) -> Result<types::SvamlLegControl, FieldError> {
+        to_raw_control(self)
+    }
 }
 
 impl Client {
-    /// Reads an ongoing or finished call (calls that start or end on PSTN or SIP).
-    pub async fn get_call(&self, call_id: &str) -> Result<CallInformation, Error> {
-        let call_id = wire::call_id("call_id", call_id)?;
-        self.get_call_on(self.raw_calling(), self.calling_url(), call_id)
-            .await
-    }
-
-    /// Steers a connected call with SVAML: hangup, continue or park, after any instructions.
-    pub async fn update_call(&self, call_id: &str, svaml: &CallUpdate<'_>) -> Result<(), Error> {
-        let call_id = wire::call_id("call_id", call_id)?;
-        self.update_call_on(self.raw_calling(), self.calling_url(), call_id, svaml)
-            .await
-    }
-
-    /// Plays prompts (`playFiles`, `say`) on one leg of a call.
-    pub async fn manage_call_leg(
-        &self,
-        call_id: &str,
-        leg: CallLeg,
-        svaml: &LegUpdate<'_>,
-    ) -> Result<(), Error> {
-        let call_id = wire::call_id("call_id", call_id)?;
-        self.manage_call_leg_on(self.raw_calling(), self.calling_url(), call_id, leg, svaml)
-            .await
-    }
-
-    // The call operations on a given host: the regional one, or a `callResourceUrl`'s.
-
-    async fn get_call_on(
-        &self,
-        raw: &sinch_voice_raw::Client,
-        base: &Url,
-        call_id: &str,
-    ) -> Result<CallInformation, Error> {
-        let op = self.op("get_call", "GET", base, Idempotency::Repeatable);
-        let call: types::CallInformation = self
-            .transport()
-            .run(op, || raw.get_call().call_id(call_id).send())
-            .await?;
-        wire::from_raw("get_call", &call)
-    }
-
-    async fn update_call_on(
-        &self,
-        raw: &sinch_voice_raw::Client,
-        base: &Url,
-        call_id: &str,
-        svaml: &CallUpdate<'_>,
-    ) -> Result<(), Error> {
-        let svaml = to_raw_control(svaml)?;
-        let op = self.op("update_call", "PATCH", base, Idempotency::Repeatable);
-        self.transport()
-            .run(op, || {
-                raw.update_call()
-                    .call_id(call_id)
-                    .body(svaml.clone())
-                    .send()
-            })
-            .await
-    }
-
-    async fn manage_call_leg_on(
-        &self,
-        raw: &sinch_voice_raw::Client,
-        base: &Url,
-        call_id: &str,
-        leg: CallLeg,
-        svaml: &LegUpdate<'_>,
-    ) -> Result<(), Error> {
-        let svaml = to_raw_control(svaml)?;
-        let op = self.op("manage_call_leg", "PATCH", base, Idempotency::Repeatable);
-        self.transport()
-            .run(op, || {
-                raw.manage_call_leg()
-                    .call_id(call_id)
-                    .call_leg(leg)
-                    .body(svaml.clone())
-                    .send()
-            })
-            .await
-    }
-
     /// A handle on the call an ICE callback names in its `callResourceUrl`, so it is managed
     /// on the host that owns it. Only https Sinch calling hosts (or the configured
     /// `calling_url`) are accepted: credentials never go to a host taken from a payload.
@@ -234,27 +109,44 @@ impl CallHandle {
 
     /// Reads the call.
     pub async fn get(&self) -> Result<CallInformation, Error> {
+        let (raw, id) = (&self.raw, self.call_id.as_str());
         self.client
-            .get_call_on(&self.raw, &self.base, &self.call_id)
+            .run_operation_on(&self.base, &operations::GET_CALL, || {
+                raw.get_call().call_id(id).send()
+            })
             .await
     }
 
     /// Steers the call with SVAML.
     pub async fn update(&self, svaml: &CallUpdate<'_>) -> Result<(), Error> {
+        let body: types::SvamlControl = svaml.into_request()?;
+        let (raw, id) = (&self.raw, self.call_id.as_str());
         self.client
-            .update_call_on(&self.raw, &self.base, &self.call_id, svaml)
+            .run_operation_on(&self.base, &operations::UPDATE_CALL, || {
+                raw.update_call().call_id(id).body(body.clone()).send()
+            })
             .await
     }
 
     /// Plays prompts on one leg of the call.
     pub async fn manage_leg(&self, leg: CallLeg, svaml: &LegUpdate<'_>) -> Result<(), Error> {
+        let body: types::SvamlLegControl = svaml.into_request()?;
+        let (raw, id) = (&self.raw, self.call_id.as_str());
         self.client
-            .manage_call_leg_on(&self.raw, &self.base, &self.call_id, leg, svaml)
+            .run_operation_on(&self.base, &operations::MANAGE_CALL_LEG, || {
+                raw.manage_call_leg()
+                    .call_id(id)
+                    .call_leg(leg.clone())
+                    .body(body.clone())
+                    .send()
+            })
             .await
     }
 }
 
 /// The raw client's loosely typed form of a PATCH body.
-fn to_raw_control<C: Context>(svaml: &Svaml<'_, C>) -> Result<types::SvamlControl, Error> {
-    wire::to_raw::<types::SvamlControl>(C::NAME, svaml)
+fn to_raw_control<C: Context, R: serde::de::DeserializeOwned>(
+    svaml: &Svaml<'_, C>,
+) -> Result<R, FieldError> {
+    wire::to_raw::<R>(C::NAME, svaml)
 }

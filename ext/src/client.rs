@@ -11,8 +11,8 @@ use crate::clock::{Clock, SystemClock};
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::region::{CONFIGURATION_URL, Region, is_sinch_calling_host};
-use crate::retry::{Idempotency, RetryBudget, RetryPolicy};
-use crate::transport::{AuthMode, Operation, Transport};
+use crate::retry::{RetryBudget, RetryPolicy};
+use crate::transport::{AuthMode, Transport};
 
 /// Environment variable naming the region (`global`, `use1`, `euc1`, `sae1`, `apse1`, `apse2`).
 pub const REGION_VAR: &str = "SINCH_VOICE_REGION";
@@ -361,49 +361,8 @@ impl Client {
         &self.inner.configuration
     }
 
-    pub(crate) fn op(
-        &self,
-        name: &'static str,
-        method: &'static str,
-        base: &Url,
-        idempotency: Idempotency,
-    ) -> Operation {
-        Operation {
-            name,
-            method,
-            host: base.host_str().unwrap_or("").to_string(),
-            idempotency,
-        }
-    }
-
     pub(crate) fn transport(&self) -> &Transport {
         &self.inner.transport
-    }
-
-    pub(crate) fn calling_op(
-        &self,
-        name: &'static str,
-        method: &'static str,
-        idempotency: Idempotency,
-    ) -> Operation {
-        self.op(name, method, &self.inner.calling_url, idempotency)
-    }
-
-    pub(crate) fn calling_op_repeatable(
-        &self,
-        name: &'static str,
-        method: &'static str,
-    ) -> Operation {
-        self.calling_op(name, method, Idempotency::Repeatable)
-    }
-
-    pub(crate) fn configuration_op(&self, name: &'static str, method: &'static str) -> Operation {
-        self.op(
-            name,
-            method,
-            &self.inner.configuration_url,
-            Idempotency::Repeatable,
-        )
     }
 
     /// Whether a `callResourceUrl` names a host this client may send credentials to.

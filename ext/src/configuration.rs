@@ -16,11 +16,12 @@
 use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
+use sinch_voice_raw::operations::IntoRequest;
 use sinch_voice_raw::types;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::values::{Capability, E164, NumberType, Price};
+use crate::values::{Capability, E164, FieldError};
 use crate::wire;
 
 type Text<'a> = Cow<'a, str>;
@@ -187,148 +188,49 @@ impl CallbackUrls {
     }
 }
 
-/// The account's numbers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct NumberList {
-    /// Every number (no pagination).
-    #[serde(default)]
-    pub numbers: Vec<OwnedNumber>,
+/// The account's numbers (`list_numbers`): every number, no pagination.
+pub use sinch_voice_raw::types::NumberList;
+
+/// One number of the account, with the application it is assigned to and its capability.
+pub use sinch_voice_raw::types::NumberConfiguration;
+
+/// The answer of a number query (`query_number`) and the number it describes.
+pub use sinch_voice_raw::types::{NumberItem, QueryNumberResponse};
+
+/// An application's callback URLs as the platform reports them (`get_callback_urls`).
+pub use sinch_voice_raw::types::ApplicationCallbacks;
+
+impl IntoRequest<types::AssignNumbersRequest> for AssignNumbers<'_> {
+    fn into_request(self) -> Result<types::AssignNumbersRequest, FieldError> {
+        self.check().map_err(wire::field_error)?;
+        wire::to_raw("assign_numbers", &self)
+    }
 }
 
-/// One number of the account.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct OwnedNumber {
-    /// The number (E.164).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number: Option<String>,
-    /// The application it is assigned to; absent when unassigned.
-    #[serde(
-        default,
-        rename = "applicationkey",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub application_key: Option<String>,
-    /// `voice` or `sms`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capability: Option<Capability>,
+impl IntoRequest<types::UnassignNumberRequest> for UnassignNumber<'_> {
+    fn into_request(self) -> Result<types::UnassignNumberRequest, FieldError> {
+        self.check().map_err(wire::field_error)?;
+        wire::to_raw("unassign_number", &self)
+    }
 }
 
-/// What the platform knows of a number (number query).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct NumberInfo {
-    /// ISO 3166-1 alpha-2 country.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_id: Option<String>,
-    /// Fixed, mobile, …
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number_type: Option<NumberType>,
-    /// The number in E.164.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub normalized_number: Option<String>,
-    /// Whether calls to it are restricted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub restricted: Option<bool>,
-    /// Cost per minute.
-    #[serde(
-        default,
-        deserialize_with = "crate::values::borrow::owned_price",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub rate: Option<Price<'static>>,
+impl IntoRequest<types::ApplicationCallbacks> for CallbackUrls {
+    fn into_request(self) -> Result<types::ApplicationCallbacks, FieldError> {
+        self.check().map_err(wire::field_error)?;
+        wire::to_raw("callbacks", &self)
+    }
 }
 
 impl Client {
-    /// Every number of the account, with its application and capability.
-    pub async fn list_numbers(&self) -> Result<NumberList, Error> {
-        let raw = self.raw_configuration();
-        let list: types::NumberList = self
-            .transport()
-            .run(self.configuration_op("get_numbers", "GET"), || {
-                raw.get_numbers().send()
-            })
-            .await?;
-        wire::from_raw("get_numbers", &list)
+    /// This application's callback URLs: `get_application_callbacks` with this client's key.
+    pub async fn get_callback_urls(&self) -> Result<ApplicationCallbacks, Error> {
+        self.get_application_callbacks(self.application_key()).await
     }
 
-    /// Assigns numbers to an application.
-    pub async fn assign_numbers(&self, request: AssignNumbers<'_>) -> Result<(), Error> {
-        request.check()?;
-        let body: types::AssignNumbersRequest = wire::to_raw("assign_numbers", &request)?;
-        let raw = self.raw_configuration();
-        self.transport()
-            .run(self.configuration_op("assign_numbers", "POST"), || {
-                raw.assign_numbers().body(body.clone()).send()
-            })
-            .await
-    }
-
-    /// Takes a number away from its application.
-    pub async fn unassign_number(&self, request: UnassignNumber<'_>) -> Result<(), Error> {
-        request.check()?;
-        let body: types::UnassignNumberRequest = wire::to_raw("unassign_number", &request)?;
-        let raw = self.raw_configuration();
-        self.transport()
-            .run(self.configuration_op("unassign_number", "DELETE"), || {
-                raw.unassign_number().body(body.clone()).send()
-            })
-            .await
-    }
-
-    /// This application's callback URLs.
-    pub async fn get_callback_urls(&self) -> Result<CallbackUrls, Error> {
-        let key = wire::call_id("application_key", self.application_key())?;
-        let raw = self.raw_configuration();
-        let urls: types::ApplicationCallbacks = self
-            .transport()
-            .run(
-                self.configuration_op("get_application_callbacks", "GET"),
-                || raw.get_application_callbacks().applicationkey(key).send(),
-            )
-            .await?;
-        wire::from_raw("get_application_callbacks", &urls)
-    }
-
-    /// Sets this application's callback URLs.
+    /// Sets this application's callback URLs: `update_application_callbacks` with this
+    /// client's key.
     pub async fn update_callback_urls(&self, urls: CallbackUrls) -> Result<(), Error> {
-        urls.check()?;
-        let key = wire::call_id("application_key", self.application_key())?;
-        let body: types::ApplicationCallbacks = wire::to_raw("callbacks", &urls)?;
-        let raw = self.raw_configuration();
-        self.transport()
-            .run(
-                self.configuration_op("update_application_callbacks", "POST"),
-                || {
-                    raw.update_application_callbacks()
-                        .applicationkey(key)
-                        .body(body.clone())
-                        .send()
-                },
-            )
+        self.update_application_callbacks(self.application_key(), urls)
             .await
-    }
-
-    /// Type, country and rate of a number (deprecated by Sinch, still served).
-    pub async fn query_number(&self, number: &str) -> Result<NumberInfo, Error> {
-        E164::check(number).map_err(|e| wire::invalid("number", e))?;
-        let raw = self.raw_configuration();
-        let answer: types::QueryNumberResponse = self
-            .transport()
-            .run(self.configuration_op("query_number", "GET"), || {
-                raw.query_number().number(number).send()
-            })
-            .await?;
-        let item = answer.number.ok_or_else(|| Error::Decode {
-            operation: "query_number",
-            status: 200,
-            path: "number".into(),
-            message: "the answer has no `number` object".into(),
-            body: bytes::Bytes::new(),
-            truncated: false,
-        })?;
-        wire::from_raw("query_number", &item)
     }
 }

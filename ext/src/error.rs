@@ -383,6 +383,13 @@ fn char_boundary(bytes: &[u8], limit: usize) -> usize {
     }
 }
 
+/// A request body's checks failed: the field is the JSON path of the bad value.
+impl From<crate::values::FieldError> for Error {
+    fn from(e: crate::values::FieldError) -> Self {
+        Error::invalid_input(e.path(), e.message())
+    }
+}
+
 impl Error {
     pub(crate) fn configuration(message: impl Into<String>) -> Self {
         Error::Configuration(message.into())

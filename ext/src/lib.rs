@@ -88,6 +88,7 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod json;
+mod operations;
 mod region;
 mod retry;
 pub mod signing;
@@ -98,7 +99,7 @@ pub mod values;
 mod wire;
 
 pub use callouts::{Callout, CalloutReply, ConferenceCallout, CustomCallout, TtsCallout};
-pub use calls::{CallHandle, CallInformation, CallLeg};
+pub use calls::{CallHandle, CallInformation, CallLeg, CallParty};
 pub use client::{
     CALLING_URL_VAR, CONFIGURATION_URL_VAR, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES,
     REGION_VAR, USER_AGENT,
@@ -106,8 +107,8 @@ pub use client::{
 pub use clock::{Clock, SystemClock};
 pub use conferences::{ConferenceInfo, Participant};
 pub use configuration::{
-    AssignNumbers, CallbackUrls, MAX_NUMBERS_PER_ASSIGN, NumberInfo, NumberList, OwnedNumber,
-    UnassignNumber,
+    ApplicationCallbacks, AssignNumbers, CallbackUrls, MAX_NUMBERS_PER_ASSIGN, NumberConfiguration,
+    NumberItem, NumberList, QueryNumberResponse, UnassignNumber,
 };
 pub use credentials::{Credentials, KEY_VAR, SECRET_VAR};
 pub use error::{ApiError, Error, ErrorCode, TimeoutScope};

@@ -1,17 +1,18 @@
 //! When to try a request again, how long to wait, and how much retrying a client may do in all.
 //!
-//! Which requests are retried:
-//! - GET, PATCH and DELETE (reads, call and conference control, kicks, un-assigning) are
-//!   idempotent: retried on transport failures, timeouts, 429 and 500/502/503/504.
-//! - The configuration POSTs (assign numbers, set callback URLs) set state to a given value, so
-//!   repeating them is harmless: retried like the idempotent methods.
-//! - A callout POST places a call. It is retried only when the request provably never left
-//!   ([`Error::NotSent`]: connection refused, DNS, TLS handshake). A timeout, a dropped
-//!   connection or any answer (even 503) is returned as it is: a retry must never place a
-//!   second call.
+//! Which requests are retried comes from the spec (each operation's
+//! [`Retry`](sinch_voice_raw::operations::Retry), from its method and `x-sinch-retry`):
+//! - `Repeatable` (GET, PATCH, DELETE; the configuration POSTs, which set state to a given
+//!   value): retried on transport failures, timeouts, 429 and 500/502/503/504.
+//! - `NeverTwice` (the callout POST, and any POST the spec does not mark): it may place a
+//!   call, so it is retried only when the request provably never left ([`Error::NotSent`]:
+//!   connection refused, DNS, TLS handshake). A timeout, a dropped connection or any answer
+//!   (even 503) is returned as it is: a retry must never place a second call.
 
 use std::sync::Mutex;
 use std::time::Duration;
+
+use sinch_voice_raw::operations::Retry;
 
 use crate::Error;
 
@@ -93,19 +94,10 @@ impl RetryPolicy {
     }
 }
 
-/// What kind of request this is, for the retry decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Idempotency {
-    /// Safe to repeat (GET, PATCH, DELETE, the configuration POSTs).
-    Repeatable,
-    /// Places a call: repeat only what provably was not sent.
-    PlacesACall,
-}
-
-pub(crate) fn should_retry(error: &Error, kind: Idempotency) -> bool {
-    match kind {
-        Idempotency::Repeatable => error.is_retryable(),
-        Idempotency::PlacesACall => matches!(error, Error::NotSent { .. }),
+pub(crate) fn should_retry(error: &Error, retry: Retry) -> bool {
+    match retry {
+        Retry::Repeatable => error.is_retryable(),
+        Retry::NeverTwice => matches!(error, Error::NotSent { .. }),
     }
 }
 
@@ -269,8 +261,8 @@ mod tests {
             after: Duration::from_secs(1),
             scope: crate::TimeoutScope::Attempt,
         };
-        assert!(should_retry(&not_sent, Idempotency::PlacesACall));
-        assert!(!should_retry(&timeout, Idempotency::PlacesACall));
-        assert!(should_retry(&timeout, Idempotency::Repeatable));
+        assert!(should_retry(&not_sent, Retry::NeverTwice));
+        assert!(!should_retry(&timeout, Retry::NeverTwice));
+        assert!(should_retry(&timeout, Retry::Repeatable));
     }
 }

@@ -20,7 +20,7 @@ use tracing::Instrument;
 use crate::clock::Clock;
 use crate::credentials::Credentials;
 use crate::error::{ApiError, Error, TimeoutScope};
-use crate::retry::{Idempotency, RetryBudget, RetryPolicy, parse_retry_after, should_retry};
+use crate::retry::{RetryBudget, RetryPolicy, parse_retry_after, should_retry};
 use crate::signing::{SigningInput, basic_authorization, format_timestamp, sign};
 
 /// How requests are authenticated.
@@ -160,8 +160,8 @@ impl Transport {
             attempt += 1;
             let span = tracing::info_span!(
                 "sinch_voice.request",
-                operation = op.name,
-                method = op.method,
+                operation = op.spec.method_name,
+                method = op.spec.method,
                 host = %op.host,
                 attempt,
                 status = tracing::field::Empty,
@@ -192,9 +192,9 @@ impl Transport {
                 span.record("status", seen.status.get());
             }
             let outcome = match result {
-                Some(result) => classify(op.name, result, seen, attempt_started).await,
+                Some(result) => classify(op.spec.method_name, result, seen, attempt_started).await,
                 None => Err(Error::Timeout {
-                    operation: op.name,
+                    operation: op.spec.method_name,
                     after: match scope {
                         TimeoutScope::Overall => started.elapsed(),
                         TimeoutScope::Attempt => limit.unwrap_or_default(),
@@ -217,7 +217,7 @@ impl Transport {
             );
             if overall_expired
                 || attempt >= self.retry.max_attempts
-                || !should_retry(&error, op.idempotency)
+                || !should_retry(&error, op.spec.retry)
             {
                 return Err(error);
             }
@@ -369,10 +369,10 @@ fn find<'a, M: std::error::Error + 'static>(
 /// What the attempt loop needs to know of an operation.
 #[derive(Debug, Clone)]
 pub(crate) struct Operation {
-    pub(crate) name: &'static str,
-    pub(crate) method: &'static str,
+    /// The spec's descriptor: names, method, whether it may be sent twice.
+    pub(crate) spec: &'static sinch_voice_raw::operations::Operation,
+    /// The host it goes to, for the trace.
     pub(crate) host: String,
-    pub(crate) idempotency: Idempotency,
 }
 
 /// Turns the raw client's outcome, plus what the execute hook saw, into ours.

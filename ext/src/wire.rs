@@ -7,12 +7,15 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
-use crate::values::{MAX_CALL_ID, ValueError};
+use crate::values::{FieldError, MAX_CALL_ID, ValueError};
 
 /// Our request as the raw client's body type. `prefix` names the request in errors.
-pub(crate) fn to_raw<R: DeserializeOwned>(prefix: &str, ours: &impl Serialize) -> Result<R, Error> {
+pub(crate) fn to_raw<R: DeserializeOwned>(
+    prefix: &str,
+    ours: &impl Serialize,
+) -> Result<R, FieldError> {
     let value = serde_json::to_value(ours)
-        .map_err(|e| Error::invalid_input(prefix, format!("cannot be serialised: {e}")))?;
+        .map_err(|e| FieldError::new(prefix, format!("cannot be serialised: {e}")))?;
     serde_path_to_error::deserialize::<_, R>(value).map_err(|e| {
         let path = crate::json::path_text(e.path());
         let field = if path.is_empty() {
@@ -20,29 +23,19 @@ pub(crate) fn to_raw<R: DeserializeOwned>(prefix: &str, ours: &impl Serialize) -
         } else {
             format!("{prefix}.{path}")
         };
-        Error::invalid_input(
+        FieldError::new(
             field,
             format!("the API does not take this value: {}", e.inner()),
         )
     })
 }
 
-/// A raw answer as our answer type.
-pub(crate) fn from_raw<T: DeserializeOwned>(
-    operation: &'static str,
-    raw: &impl Serialize,
-) -> Result<T, Error> {
-    let decode = |path: String, message: String| Error::Decode {
-        operation,
-        status: 200,
-        path,
-        message,
-        body: bytes::Bytes::new(),
-        truncated: false,
-    };
-    let value = serde_json::to_value(raw).map_err(|e| decode(String::new(), e.to_string()))?;
-    serde_path_to_error::deserialize::<_, T>(value)
-        .map_err(|e| decode(crate::json::path_text(e.path()), e.inner().to_string()))
+/// A check's error as the field error a request body reports.
+pub(crate) fn field_error(error: Error) -> FieldError {
+    match error {
+        Error::InvalidInput { field, message } => FieldError::new(field, message),
+        other => FieldError::new("", other.to_string()),
+    }
 }
 
 /// `field` broke a value rule.

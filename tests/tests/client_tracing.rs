@@ -99,7 +99,7 @@ async fn spans_describe_each_attempt_and_never_carry_secrets() {
         "attempt=1",
         "status=200",
         "duration_ms=",
-        "operation=\"get_numbers\"",
+        "operation=\"list_numbers\"",
         "attempt=2",
         "status=503",
     ] {

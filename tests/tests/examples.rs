@@ -203,14 +203,15 @@ async fn the_numbers_and_callbacks_example() {
     .await;
     let client = client(&emulator);
     let urls = client.get_callback_urls().await.unwrap();
-    assert_eq!(urls.primary_url(), Some("http://127.0.0.1:9/sinch"));
-    assert_eq!(urls.fallback_url(), Some("http://127.0.0.1:9/fallback"));
+    let url = urls.url.expect("the callback URLs");
+    assert_eq!(url.primary.as_deref(), Some("http://127.0.0.1:9/sinch"));
+    assert_eq!(url.fallback.as_deref(), Some("http://127.0.0.1:9/fallback"));
     let numbers = client.list_numbers().await.unwrap().numbers;
     let key_of = |n: &str| {
         numbers
             .iter()
             .find(|x| x.number.as_deref() == Some(n))
-            .and_then(|x| x.application_key.clone())
+            .and_then(|x| x.applicationkey.clone())
     };
     assert_eq!(
         key_of(OUR_NUMBER).as_deref(),

@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use serde_json::{Value, json};
 use sinch_voice_raw::hooks::Hooks;
-use sinch_voice_raw::{Client, Error, ResponseValue, types};
+use sinch_voice_raw::{Client, Error, ResponseValue, enums, types};
 
 // ---------------------------------------------------------------------------------------
 // Route templates of the mock. Each one is registered with `any` so that a wrong method
@@ -441,7 +441,7 @@ async fn create_callout_sends_method_tag_and_nested_object() {
                 mode: Some(types::ConferenceDtmfOptionsMode::Detect),
                 timeout_mills: Some(5000),
             })
-            .moh_class(types::MusicOnHold::Music1)
+            .moh_class(enums::MusicOnHold::Music1)
             .try_into()
             .unwrap(),
     };
@@ -517,23 +517,11 @@ async fn get_call_decodes_call_information() {
     assert_eq!(call.domain.as_deref(), Some("pstn"));
     assert_eq!(call.call_id.as_deref(), Some(CALL_ID));
     assert_eq!(call.duration, Some(12));
-    assert!(matches!(
-        call.status,
-        Some(types::CallInformationStatus::CallStatus(
-            types::CallStatus::Final
-        ))
-    ));
-    assert!(matches!(
-        call.result,
-        Some(types::CallInformationResult::CallResult(
-            types::CallResult::Answered
-        ))
-    ));
+    assert!(matches!(call.status, Some(enums::CallStatus::Final)));
+    assert!(matches!(call.result, Some(enums::CallResult::Answered)));
     assert!(matches!(
         call.reason,
-        Some(types::CallInformationReason::CallEndReason(
-            types::CallEndReason::Callerhangup
-        ))
+        Some(enums::CallEndReason::CallerHangup)
     ));
     assert_eq!(call.timestamp.as_deref(), Some("2024-01-08T09:48:12"));
     assert_eq!(call.custom.as_deref(), Some("{}"));
@@ -543,7 +531,7 @@ async fn get_call_decodes_call_information() {
     assert_eq!(call.debit.expect("debit").amount, Some(0.02));
 }
 
-/// Statuses, results and reasons are open sets: new values land in the `String` variant.
+/// Statuses, results and reasons are open sets: new values land in the `Unknown` variant.
 #[tokio::test]
 async fn get_call_keeps_unknown_enum_values_as_text() {
     let mut body = call_information();
@@ -557,15 +545,9 @@ async fn get_call_keeps_unknown_enum_values_as_text() {
     let call = result
         .expect("unknown values must not fail decoding")
         .into_inner();
-    assert!(
-        matches!(&call.status, Some(types::CallInformationStatus::String(s)) if s == "RINGING")
-    );
-    assert!(
-        matches!(&call.result, Some(types::CallInformationResult::String(s)) if s == "VOICEMAIL")
-    );
-    assert!(
-        matches!(&call.reason, Some(types::CallInformationReason::String(s)) if s == "SOMETHINGNEW")
-    );
+    assert!(matches!(&call.status, Some(enums::CallStatus::Unknown(s)) if s == "RINGING"));
+    assert!(matches!(&call.result, Some(enums::CallResult::Unknown(s)) if s == "VOICEMAIL"));
+    assert!(matches!(&call.reason, Some(enums::CallEndReason::Unknown(s)) if s == "SOMETHINGNEW"));
 }
 
 fn say_then_hangup() -> (types::SvamlControl, Value) {
@@ -609,21 +591,17 @@ async fn update_call_patches_svaml_and_accepts_empty_200() {
 #[tokio::test]
 async fn manage_call_leg_puts_the_leg_in_the_path() {
     let mock = MockServer::start().await;
-    let control = types::SvamlControl {
+    let control = types::SvamlLegControl {
         instructions: vec![types::SvamlInstruction {
             name: "playFiles".to_owned(),
             extra: json_map(json!({"ids": ["#tts[Please hold]"], "locale": "en-US"})),
         }],
-        action: Some(types::SvamlAction {
-            name: "continue".to_owned(),
-            extra: serde_json::Map::new(),
-        }),
     };
     let result = mock
         .client()
         .manage_call_leg()
         .call_id(CALL_ID)
-        .call_leg(types::CallLeg::Callee)
+        .call_leg(enums::CallLeg::Callee)
         .body(control)
         .send()
         .await;
@@ -632,8 +610,7 @@ async fn manage_call_leg_puts_the_leg_in_the_path() {
         Method::PATCH,
         &format!("/calling/v1/calls/id/{CALL_ID}/leg/callee"),
         Some(json!({
-            "instructions": [{"name": "playFiles", "ids": ["#tts[Please hold]"], "locale": "en-US"}],
-            "action": {"name": "continue"}
+            "instructions": [{"name": "playFiles", "ids": ["#tts[Please hold]"], "locale": "en-US"}]
         })),
     );
     assert_empty(result, 200);
@@ -711,7 +688,7 @@ async fn manage_conference_participant_sends_command_and_moh() {
         .call_id(CALL_ID)
         .body(types::ManageParticipantRequest {
             command: types::ManageParticipantRequestCommand::Onhold,
-            moh: Some(types::MusicOnHold::Music2),
+            moh: Some(enums::MusicOnHold::Music2),
         })
         .send()
         .await;
@@ -748,28 +725,24 @@ async fn kick_participant_from_conference_deletes_one_leg() {
 // ---------------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn get_numbers_decodes_number_list() {
+async fn list_numbers_decodes_number_list() {
     let mock = MockServer::start().await;
-    let result = mock.client().get_numbers().send().await;
+    let result = mock.client().list_numbers().send().await;
     assert_request(&mock.single(), Method::GET, NUMBERS, None);
 
-    let numbers = result.expect("get_numbers").into_inner().numbers;
+    let numbers = result.expect("list_numbers").into_inner().numbers;
     assert_eq!(numbers.len(), 2);
     assert_eq!(numbers[0].number.as_deref(), Some("+46708168731"));
     assert_eq!(numbers[0].applicationkey.as_deref(), Some(APP_KEY));
     assert!(matches!(
         numbers[0].capability,
-        Some(types::NumberConfigurationCapability::Capability(
-            types::Capability::Voice
-        ))
+        Some(enums::Capability::Voice)
     ));
     assert_eq!(numbers[1].number.as_deref(), Some("+46708168732"));
     assert_eq!(numbers[1].applicationkey, None);
     assert!(matches!(
         numbers[1].capability,
-        Some(types::NumberConfigurationCapability::Capability(
-            types::Capability::Sms
-        ))
+        Some(enums::Capability::Sms)
     ));
 }
 
@@ -781,7 +754,7 @@ async fn assign_numbers_posts_lower_case_applicationkey() {
         .assign_numbers()
         .body(types::AssignNumbersRequest {
             applicationkey: Some(APP_KEY.to_owned()),
-            capability: Some(types::Capability::Voice),
+            capability: Some(enums::Capability::Voice),
             numbers: vec!["+46708168731".to_owned(), "+46708168732".to_owned()],
         })
         .send()
@@ -808,7 +781,7 @@ async fn unassign_number_sends_json_body_on_delete() {
         .unassign_number()
         .body(types::UnassignNumberRequest {
             applicationkey: Some(APP_KEY.to_owned()),
-            capability: Some(types::Capability::Voice),
+            capability: Some(enums::Capability::Voice),
             number: NUMBER.to_owned(),
         })
         .send()
@@ -892,12 +865,7 @@ async fn query_number_sends_plus_unencoded_and_decodes_number_item() {
     assert_eq!(response.method.as_deref(), Some("numberItem"));
     let item = response.number.expect("number");
     assert_eq!(item.country_id.as_deref(), Some("SE"));
-    assert!(matches!(
-        item.number_type,
-        Some(types::NumberItemNumberType::NumberType(
-            types::NumberType::Mobile
-        ))
-    ));
+    assert!(matches!(item.number_type, Some(enums::NumberType::Mobile)));
     assert_eq!(item.normalized_number.as_deref(), Some("+46708168731"));
     assert_eq!(item.restricted, Some(false));
     let rate = item.rate.expect("rate");
@@ -1082,7 +1050,7 @@ async fn prepare_hook_sees_and_edits_the_final_request() {
 async fn prepare_hook_error_aborts_without_sending() {
     let mock = MockServer::start().await;
     let client = mock.client_with(Hooks::new().with_prepare(|_, _| Err("no key".to_owned())));
-    let result = client.get_numbers().send().await;
+    let result = client.list_numbers().send().await;
     assert!(
         matches!(&result, Err(Error::Custom(message)) if message == "no key"),
         "{result:?}"
@@ -1111,7 +1079,7 @@ async fn fallback_records_unrouted_requests() {
         plain_http_client().build().unwrap(),
         Hooks::default(),
     );
-    let result = misrouted.get_numbers().send().await;
+    let result = misrouted.list_numbers().send().await;
     let response = expect_error_response(result);
     assert_eq!(response.status(), StatusCode::NOT_IMPLEMENTED);
     assert_eq!(

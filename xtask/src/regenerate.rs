@@ -377,7 +377,15 @@ pub(crate) fn crate_manifest(
         let spec = pinned.get(&crate_name).ok_or_else(|| {
             format!("Cargo.toml: the generated code uses `{crate_name}`, which [workspace.dependencies] does not pin")
         })?;
-        dependencies.insert(crate_name, spec.clone());
+        let mut spec = spec.clone();
+        // A crate of this workspace (sinch-voice-values) by its absolute path, so the trial
+        // crate builds wherever it is written.
+        if let Some(path) = spec.get_mut("path")
+            && let Some(relative) = path.as_str()
+        {
+            *path = root.join(relative).display().to_string().into();
+        }
+        dependencies.insert(crate_name, spec);
     }
     let mut package = toml::Table::new();
     package.insert("name".into(), name.into());

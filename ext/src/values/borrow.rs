@@ -162,22 +162,6 @@ pub(crate) fn object<'de, D: Deserializer<'de>, T: serde::Deserialize<'de>>(
     deserializer.deserialize_option(OptionObject(std::marker::PhantomData))
 }
 
-/// For answer types that own their text: reads a borrowing destination, then owns it.
-pub(crate) fn owned_destination<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<super::Destination<'static>>, D::Error> {
-    let value: Option<super::Destination<'de>> = serde::Deserialize::deserialize(deserializer)?;
-    Ok(value.map(super::Destination::into_owned))
-}
-
-/// For answer types that own their text: reads a borrowing price, then owns it.
-pub(crate) fn owned_price<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<super::Price<'static>>, D::Error> {
-    let value: Option<super::Price<'de>> = serde::Deserialize::deserialize(deserializer)?;
-    Ok(value.map(super::Price::into_owned))
-}
-
 /// A value that borrows from a received body, made to own its text: what the `into_owned`
 /// methods of events are built from.
 pub(crate) trait IntoStatic {

@@ -22,10 +22,10 @@
 
 pub(crate) mod borrow;
 mod common;
-pub(crate) mod enums;
 
 pub use common::{CallHeader, Price};
-pub use enums::{
+/// The spec's enums, generated open (known values typed, others kept as `Unknown`).
+pub use sinch_voice_raw::enums::{
     CallEndReason, CallResult, CallStatus, Capability, Domain, MusicOnHold, NumberType,
 };
 pub use sinch_voice_values::{
