@@ -212,8 +212,8 @@ async fn conference_callout(
     let callout = ConferenceCallout::to(CALLEE, ROOM)
         .cli(APP_NUMBER)
         .custom("acme-demo")
-        .ace(true)
-        .dice(true);
+        .enable_ace(true)
+        .enable_dice(true);
     let id = client
         .callout(callout)
         .await

@@ -5,7 +5,7 @@ use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
-use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor::{CrateVers, GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 use serde_json::Value;
 
@@ -96,6 +96,7 @@ pub(crate) fn client_source(
     report: &mut Report,
 ) -> Result<(String, RuntimeNeeds), Error> {
     let enums = surface::open_enums(spec);
+    let natives = surface::native_components(spec);
     surface::for_generator(spec, &enums);
     // Each round removes one culprit, so the number of rounds is bounded by the document.
     loop {
@@ -123,7 +124,7 @@ pub(crate) fn client_source(
                 }
             }
         };
-        match run_progenitor(&openapi, &enums) {
+        match run_progenitor(&openapi, &enums, &natives) {
             Ok(tokens) => return finish(file, spec, &enums, tokens),
             Err(failure) => match locate_failure(spec) {
                 Some(culprit) => blame(report, spec, culprit)?,
@@ -195,7 +196,8 @@ fn finish(
     let (operations, client_operations) = surface::operations(file, spec, &client)?;
     let shim = hooks_shim();
     let enums = surface::enums_module(enums);
-    let all = quote! { #tokens #shim #enums #operations };
+    let requests = crate::requests::module(spec, &client);
+    let all = quote! { #tokens #shim #enums #operations #requests };
     let needs = RuntimeNeeds::of(&all);
     let parsed = parse(all)?;
     Ok((
@@ -295,6 +297,7 @@ fn one_line(message: &str) -> String {
 fn run_progenitor(
     openapi: &openapiv3::OpenAPI,
     enums: &[surface::OpenEnum],
+    natives: &[(String, String)],
 ) -> Result<proc_macro2::TokenStream, Failure> {
     thread_local! {
         static GENERATING: Cell<bool> = const { Cell::new(false) };
@@ -310,7 +313,7 @@ fn run_progenitor(
     });
     GENERATING.with(|g| g.set(true));
     let result = catch_unwind(AssertUnwindSafe(|| {
-        let mut generator = Generator::new(&settings(enums));
+        let mut generator = Generator::new(&settings(enums, natives));
         generator.generate_tokens(openapi)
     }));
     GENERATING.with(|g| g.set(false));
@@ -327,13 +330,18 @@ fn run_progenitor(
     }
 }
 
-fn settings(enums: &[surface::OpenEnum]) -> GenerationSettings {
+fn settings(enums: &[surface::OpenEnum], natives: &[(String, String)]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_inner_type(quote! { crate::hooks::Hooks })
         .with_hooks(progenitor::HooksMode::Expected);
+    // `x-rust-type` may name the value rules of sinch-voice-values (E164, Dtmf, ...).
+    settings.with_crate("sinch-voice-values", CrateVers::Any, None);
+    for (name, path) in natives {
+        settings.with_replacement(name, path, std::iter::empty());
+    }
     for open in enums {
         settings.with_replacement(
             &open.name,
@@ -347,7 +355,12 @@ fn settings(enums: &[surface::OpenEnum]) -> GenerationSettings {
 /// Generates from `spec`; the failure, if any.
 fn attempt(spec: &Value) -> Option<Failure> {
     match serde_json::from_value::<openapiv3::OpenAPI>(spec.clone()) {
-        Ok(openapi) => run_progenitor(&openapi, &surface::open_enums(spec)).err(),
+        Ok(openapi) => run_progenitor(
+            &openapi,
+            &surface::open_enums(spec),
+            &surface::native_components(spec),
+        )
+        .err(),
         Err(e) => Some(Failure::Refused(e.to_string())),
     }
 }

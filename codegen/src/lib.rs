@@ -35,6 +35,7 @@ mod generate;
 mod load;
 mod normalise;
 mod overlay;
+mod requests;
 mod surface;
 
 pub use api_diff::{ApiChange, ApiSummary, Impact, api_summary};

@@ -115,6 +115,27 @@ fn open_enum(name: &str, schema: &Value) -> Option<OpenEnum> {
     })
 }
 
+/// Components the spec gives a Rust type of `sinch-voice-values` (`x-rust-type` on the
+/// component itself): typify uses the type where the schema is used, with no wrapper.
+/// `(typify's name, the type's path)`.
+pub(crate) fn native_components(doc: &Value) -> Vec<(String, String)> {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return Vec::new();
+    };
+    schemas
+        .iter()
+        .filter_map(|(name, schema)| {
+            let path = schema.pointer("/x-rust-type/path")?.as_str()?;
+            let crate_name = schema.pointer("/x-rust-type/crate")?.as_str()?;
+            (crate_name == "sinch-voice-values" && path.starts_with("sinch_voice_values::"))
+                .then(|| (typify_name(name), format!("::{path}")))
+        })
+        .collect()
+}
+
 /// For the generator: "a known value or any string" (`anyOf`/`oneOf` of a `$ref` to an open
 /// enum and `type: string`) is the open enum itself, which already keeps any string.
 pub(crate) fn for_generator(doc: &mut Value, enums: &[OpenEnum]) {
@@ -127,6 +148,15 @@ pub(crate) fn for_generator(doc: &mut Value, enums: &[OpenEnum]) {
         let Value::Object(map) = schema else {
             return;
         };
+        // Lengths are checked by the request builders (`requests`), not by typify's
+        // newtypes: an answer with a longer text than the spec says still decodes.
+        if map.get("type").and_then(Value::as_str) == Some("string") {
+            for key in ["minLength", "maxLength"] {
+                if let Some(limit) = map.remove(key) {
+                    map.insert(format!("x-sinch-{key}"), limit);
+                }
+            }
+        }
         for key in ["anyOf", "oneOf"] {
             let Some(Value::Array(members)) = map.get(key) else {
                 continue;

@@ -287,10 +287,6 @@ fn invalid_destination(kind: &DestinationType, to: &str) -> Option<ApiError> {
     })
 }
 
-fn destination_type(kind: types::DestinationType) -> DestinationType {
-    DestinationType::parse(&kind.to_string())
-}
-
 /// A callout: the callee is rung, then the flow the callout asked for runs.
 pub(crate) fn start_callout(
     shared: &Arc<Shared>,
@@ -305,8 +301,8 @@ pub(crate) fn start_callout(
                 .or(c.prompts.clone())
                 .ok_or_else(|| bad("TTS callout information missing: text"))?;
             (
-                c.destination.endpoint,
-                Some(destination_type(c.destination.type_)),
+                c.destination.endpoint.into_owned(),
+                c.destination.kind,
                 c.cli.unwrap_or_default(),
                 c.custom.unwrap_or_default(),
                 Options {
@@ -320,30 +316,26 @@ pub(crate) fn start_callout(
         }
         types::CalloutRequest::ConferenceCallout {
             conference_callout: c,
-        } => {
-            if let Err(e) = sinch_voice::values::ConferenceId::check(&c.conference_id) {
-                return Err(ApiError::bad_request(format!(
-                    "Invalid parameter `conferenceCallout.conferenceId`: {e}"
-                )));
-            }
-            (
-                c.destination.endpoint,
-                Some(destination_type(c.destination.type_)),
-                c.cli.unwrap_or_default(),
-                c.custom.unwrap_or_default(),
-                Options {
-                    enable_ace: c.enable_ace.unwrap_or(false),
-                    enable_dice: c.enable_dice.unwrap_or(false),
-                    conference: Some(c.conference_id),
-                    greeting: c.greeting,
-                    locale: c.locale,
-                    ..Options::default()
-                },
-            )
-        }
+        } => (
+            c.destination.endpoint.into_owned(),
+            c.destination.kind,
+            c.cli.unwrap_or_default(),
+            c.custom.unwrap_or_default(),
+            Options {
+                enable_ace: c.enable_ace.unwrap_or(false),
+                enable_dice: c.enable_dice.unwrap_or(false),
+                conference: Some(c.conference_id.to_string()),
+                greeting: c.greeting,
+                locale: c.locale,
+                ..Options::default()
+            },
+        ),
         types::CalloutRequest::CustomCallout { custom_callout: c } => {
-            let kind = c.destination.as_ref().map(|d| destination_type(d.type_));
-            let to = c.destination.map(|d| d.endpoint).unwrap_or_default();
+            let kind = c.destination.as_ref().and_then(|d| d.kind.clone());
+            let to = c
+                .destination
+                .map(|d| d.endpoint.into_owned())
+                .unwrap_or_default();
             (
                 to,
                 kind,

@@ -28,7 +28,7 @@ async fn main() -> Result<(), sinch_voice::Error> {
     let client = Client::from_env()?;
     let mut callout = ConferenceCallout::to(&args.to, &args.conference_id)
         .cli(&args.cli)
-        .ace(true);
+        .enable_ace(true);
     if let Some(greeting) = &args.greeting {
         callout = callout.greeting(greeting).locale("en-US");
     }

@@ -13,112 +13,38 @@
 //! # Ok(()) }
 //! ```
 
-use std::borrow::Cow;
-
 use serde::{Deserialize, Serialize};
 use sinch_voice_raw::operations::IntoRequest;
 use sinch_voice_raw::types;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::values::{Capability, E164, FieldError};
+use crate::values::{Capability, FieldError};
 use crate::wire;
-
-type Text<'a> = Cow<'a, str>;
 
 /// Most numbers one assign request takes.
 pub const MAX_NUMBERS_PER_ASSIGN: usize = 100;
 
-/// Assigns 1 to 100 of the account's numbers to an application (this client's, unless
-/// [`application_key`](Self::application_key) names another).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[must_use = "pass it to Client::assign_numbers"]
-pub struct AssignNumbers<'a> {
-    numbers: Vec<Text<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    applicationkey: Option<Text<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    capability: Option<Capability>,
+/// Assigns 1 to 100 of the account's numbers (E.164) to an application (this client's,
+/// unless `applicationkey` names another): generated from the spec's `AssignNumbersRequest`,
+/// made with `AssignNumbers::new(numbers)`.
+pub use sinch_voice_raw::requests::AssignNumbersRequest as AssignNumbers;
+
+/// Takes one number (E.164) away from its application: generated from the spec's
+/// `UnassignNumberRequest`, made with `UnassignNumber::new(number)`.
+pub use sinch_voice_raw::requests::UnassignNumberRequest as UnassignNumber;
+
+/// What the spec cannot say of an assign body: a given key is not blank, the capability one
+/// the platform takes.
+pub(crate) fn check_assign(body: &types::AssignNumbersRequest) -> Result<(), Error> {
+    wire::not_blank("applicationkey", body.applicationkey.as_deref())?;
+    check_capability(body.capability.as_ref())
 }
 
-impl<'a> AssignNumbers<'a> {
-    /// The numbers (E.164) to assign.
-    pub fn new<N: Into<Text<'a>>>(numbers: impl IntoIterator<Item = N>) -> Self {
-        AssignNumbers {
-            numbers: numbers.into_iter().map(Into::into).collect(),
-            applicationkey: None,
-            capability: None,
-        }
-    }
-
-    /// The application to assign to (default: the key the request is made with).
-    pub fn application_key(mut self, key: impl Into<Text<'a>>) -> Self {
-        self.applicationkey = Some(key.into());
-        self
-    }
-
-    /// `voice` or `sms`: the numbers must support it.
-    pub fn capability(mut self, capability: Capability) -> Self {
-        self.capability = Some(capability);
-        self
-    }
-
-    fn check(&self) -> Result<(), Error> {
-        if self.numbers.is_empty() || self.numbers.len() > MAX_NUMBERS_PER_ASSIGN {
-            return Err(Error::invalid_input(
-                "numbers",
-                format!(
-                    "give 1 to {MAX_NUMBERS_PER_ASSIGN} numbers, got {}",
-                    self.numbers.len()
-                ),
-            ));
-        }
-        for (i, number) in self.numbers.iter().enumerate() {
-            E164::check(number).map_err(|e| wire::invalid(format!("numbers[{i}]"), e))?;
-        }
-        wire::not_blank("applicationkey", self.applicationkey.as_deref())?;
-        check_capability(self.capability.as_ref())
-    }
-}
-
-/// Takes one number away from its application.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[must_use = "pass it to Client::unassign_number"]
-pub struct UnassignNumber<'a> {
-    number: Text<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    applicationkey: Option<Text<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    capability: Option<Capability>,
-}
-
-impl<'a> UnassignNumber<'a> {
-    /// The number (E.164).
-    pub fn new(number: impl Into<Text<'a>>) -> Self {
-        UnassignNumber {
-            number: number.into(),
-            applicationkey: None,
-            capability: None,
-        }
-    }
-
-    /// The application it is assigned to (default: this client's).
-    pub fn application_key(mut self, key: impl Into<Text<'a>>) -> Self {
-        self.applicationkey = Some(key.into());
-        self
-    }
-
-    /// `voice` or `sms`.
-    pub fn capability(mut self, capability: Capability) -> Self {
-        self.capability = Some(capability);
-        self
-    }
-
-    fn check(&self) -> Result<(), Error> {
-        E164::check(&self.number).map_err(|e| wire::invalid("number", e))?;
-        wire::not_blank("applicationkey", self.applicationkey.as_deref())?;
-        check_capability(self.capability.as_ref())
-    }
+/// The same for an unassign body.
+pub(crate) fn check_unassign(body: &types::UnassignNumberRequest) -> Result<(), Error> {
+    wire::not_blank("applicationkey", body.applicationkey.as_deref())?;
+    check_capability(body.capability.as_ref())
 }
 
 fn check_capability(capability: Option<&Capability>) -> Result<(), Error> {
@@ -199,20 +125,6 @@ pub use sinch_voice_raw::types::{NumberItem, QueryNumberResponse};
 
 /// An application's callback URLs as the platform reports them (`get_callback_urls`).
 pub use sinch_voice_raw::types::ApplicationCallbacks;
-
-impl IntoRequest<types::AssignNumbersRequest> for AssignNumbers<'_> {
-    fn into_request(self) -> Result<types::AssignNumbersRequest, FieldError> {
-        self.check().map_err(wire::field_error)?;
-        wire::to_raw("assign_numbers", &self)
-    }
-}
-
-impl IntoRequest<types::UnassignNumberRequest> for UnassignNumber<'_> {
-    fn into_request(self) -> Result<types::UnassignNumberRequest, FieldError> {
-        self.check().map_err(wire::field_error)?;
-        wire::to_raw("unassign_number", &self)
-    }
-}
 
 impl IntoRequest<types::ApplicationCallbacks> for CallbackUrls {
     fn into_request(self) -> Result<types::ApplicationCallbacks, FieldError> {

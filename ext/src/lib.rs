@@ -18,7 +18,7 @@
 //!     .await?;
 //! let call = client.get_call(&call_id).await?;
 //! println!("{:?}", call.status);
-//! client.callout(ConferenceCallout::to("+46701234567", "standup").ace(true).dice(true)).await?;
+//! client.callout(ConferenceCallout::to("+46701234567", "standup").enable_ace(true).enable_dice(true)).await?;
 //!
 //! let europe = Client::builder()
 //!     .credentials(Credentials::new("app-key", "c2VjcmV0LWJ5dGVz")?)
@@ -98,7 +98,9 @@ mod transport;
 pub mod values;
 mod wire;
 
-pub use callouts::{Callout, CalloutReply, ConferenceCallout, CustomCallout, TtsCallout};
+pub use callouts::{
+    Callout, CalloutReply, ConferenceCallout, CustomCallout, TtsCallout, callout_body,
+};
 pub use calls::{CallHandle, CallInformation, CallLeg, CallParty};
 pub use client::{
     CALLING_URL_VAR, CONFIGURATION_URL_VAR, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES,
@@ -124,6 +126,9 @@ pub use tls::{http_client_builder, install_tls_provider};
 
 /// The raw generated client, for what this crate does not wrap.
 pub use sinch_voice_raw as raw;
+
+/// What a request method takes: the generated body type itself, or a builder of it.
+pub use sinch_voice_raw::operations::IntoRequest;
 
 /// The reqwest this crate is built on, for [`ClientBuilder::http_client`] and
 /// [`http_client_builder`].

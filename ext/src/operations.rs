@@ -14,6 +14,7 @@
 //! # Ok(()) }
 //! ```
 
+use std::any::Any;
 use std::future::Future;
 
 use reqwest::Url;
@@ -48,12 +49,23 @@ impl Client {
     }
 
     /// The body, or an error naming the field that makes it invalid.
-    pub(crate) fn request_body<T>(
+    /// What the spec cannot say is checked here, whichever method sends the body: the rules
+    /// across the fields of a callout, the capability a number request may name.
+    pub(crate) fn request_body<T: 'static>(
         &self,
         _spec: &Spec,
         request: impl IntoRequest<T>,
     ) -> Result<T, Error> {
-        request.into_request().map_err(Error::from)
+        let mut body = request.into_request()?;
+        let any = &mut body as &mut dyn Any;
+        if let Some(callout) = any.downcast_mut::<types::CalloutRequest>() {
+            crate::callouts::check_callout(callout)?;
+        } else if let Some(assign) = any.downcast_mut::<types::AssignNumbersRequest>() {
+            crate::configuration::check_assign(assign)?;
+        } else if let Some(unassign) = any.downcast_mut::<types::UnassignNumberRequest>() {
+            crate::configuration::check_unassign(unassign)?;
+        }
+        Ok(body)
     }
 
     /// The raw client for the host the spec routes the operation to: the regional calling

@@ -18,10 +18,10 @@ pub(crate) fn to_raw<R: DeserializeOwned>(
         .map_err(|e| FieldError::new(prefix, format!("cannot be serialised: {e}")))?;
     serde_path_to_error::deserialize::<_, R>(value).map_err(|e| {
         let path = crate::json::path_text(e.path());
-        let field = if path.is_empty() {
-            prefix.to_string()
-        } else {
-            format!("{prefix}.{path}")
+        let field = match (prefix.is_empty(), path.is_empty()) {
+            (_, true) => prefix.to_string(),
+            (true, false) => path,
+            (false, false) => format!("{prefix}.{path}"),
         };
         FieldError::new(
             field,
@@ -71,30 +71,10 @@ pub(crate) fn spoken_text(field: &str, value: Option<&str>) -> Result<(), Error>
     }
 }
 
-/// A call's length limit: at most 4 hours.
-pub(crate) fn max_duration(field: &str, seconds: Option<u64>) -> Result<(), Error> {
-    match seconds {
-        Some(s) if s > crate::svaml::MAX_CALL_SECONDS => Err(Error::invalid_input(
-            field,
-            format!(
-                "at most {} seconds, got {s}",
-                crate::svaml::MAX_CALL_SECONDS
-            ),
-        )),
-        _ => Ok(()),
-    }
-}
-
 /// A call id for a path.
 pub(crate) fn call_id<'a>(field: &str, id: &'a str) -> Result<&'a str, Error> {
     crate::values::CallId::check(id).map_err(|e| invalid(field, e))?;
     debug_assert!(id.len() <= MAX_CALL_ID);
-    Ok(id)
-}
-
-/// A conference id for a path or a body.
-pub(crate) fn conference_id<'a>(field: &str, id: &'a str) -> Result<&'a str, Error> {
-    crate::values::ConferenceId::check(id).map_err(|e| invalid(field, e))?;
     Ok(id)
 }
 

@@ -543,7 +543,7 @@ async fn invoke(client: &Client, name: &str) -> Result<(), Error> {
             client
                 .assign_numbers(
                     AssignNumbers::new([NUMBER])
-                        .application_key(APP_KEY)
+                        .applicationkey(APP_KEY)
                         .capability(Capability::Voice),
                 )
                 .await?
@@ -552,7 +552,7 @@ async fn invoke(client: &Client, name: &str) -> Result<(), Error> {
             client
                 .unassign_number(
                     UnassignNumber::new(NUMBER)
-                        .application_key(APP_KEY)
+                        .applicationkey(APP_KEY)
                         .capability(Capability::Voice),
                 )
                 .await?

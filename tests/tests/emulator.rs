@@ -1214,8 +1214,8 @@ async fn outbound_conference_callout_with_ace_and_dice() {
     let request = ConferenceCallout::to(CALLER, room)
         .cli(OUR_OTHER_NUMBER)
         .custom("conf")
-        .ace(true)
-        .dice(true);
+        .enable_ace(true)
+        .enable_dice(true);
     let call = rig
         .client
         .callout(request)
@@ -1488,8 +1488,8 @@ async fn tts_with_ace(rig: &Rig) -> String {
             TtsCallout::to(CALLER)
                 .cli(OUR_OTHER_NUMBER)
                 .text("Your parcel has arrived.")
-                .ace(true)
-                .dice(true),
+                .enable_ace(true)
+                .enable_dice(true),
         )
         .await
         .expect("tts callout")

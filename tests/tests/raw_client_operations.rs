@@ -394,11 +394,12 @@ fn text(value: &str) -> Option<String> {
     Some(value.to_owned())
 }
 
-fn number_destination(endpoint: &str) -> types::Destination {
-    types::Destination {
-        endpoint: endpoint.to_owned(),
-        type_: types::DestinationType::Number,
-    }
+fn e164(number: &str) -> sinch_voice::E164 {
+    number.parse().expect("an E.164 number")
+}
+
+fn number_destination(endpoint: &str) -> sinch_voice::values::OwnedDestination {
+    sinch_voice::Destination::number(endpoint.to_owned())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -755,7 +756,7 @@ async fn assign_numbers_posts_lower_case_applicationkey() {
         .body(types::AssignNumbersRequest {
             applicationkey: Some(APP_KEY.to_owned()),
             capability: Some(enums::Capability::Voice),
-            numbers: vec!["+46708168731".to_owned(), "+46708168732".to_owned()],
+            numbers: vec![e164("+46708168731"), e164("+46708168732")],
         })
         .send()
         .await;
@@ -782,7 +783,7 @@ async fn unassign_number_sends_json_body_on_delete() {
         .body(types::UnassignNumberRequest {
             applicationkey: Some(APP_KEY.to_owned()),
             capability: Some(enums::Capability::Voice),
-            number: NUMBER.to_owned(),
+            number: e164(NUMBER),
         })
         .send()
         .await;
@@ -1004,7 +1005,7 @@ async fn prepare_hook_sees_and_edits_the_final_request() {
         .body(types::UnassignNumberRequest {
             applicationkey: None,
             capability: None,
-            number: NUMBER.to_owned(),
+            number: e164(NUMBER),
         })
         .send()
         .await;

@@ -15,8 +15,8 @@ use sinch_voice::svaml::{
 };
 use sinch_voice::{
     AssignNumbers, CallLeg, CallbackUrls, CalloutReply, Capability, Client, ConferenceCallout,
-    Credentials, CustomCallout, Destination, Domain, Error, MusicOnHold, RetryPolicy, TtsCallout,
-    UnassignNumber,
+    Credentials, CustomCallout, Destination, Domain, Error, IntoRequest, MusicOnHold, RetryPolicy,
+    TtsCallout, UnassignNumber,
 };
 
 #[derive(Debug, Clone)]
@@ -130,9 +130,9 @@ async fn tts_callout_with_every_field() {
                 .dtmf("ww1#")
                 .domain(Domain::Pstn)
                 .custom("order-1")
-                .ace(true)
-                .dice(true)
-                .pie(false),
+                .enable_ace(true)
+                .enable_dice(true)
+                .enable_pie(false),
         )
         .await
         .unwrap();
@@ -195,8 +195,8 @@ async fn username_and_sip_destinations() {
     c.callout(
         TtsCallout::to(Destination::username("alice"))
             .text("Hi")
-            .ace(true)
-            .dice(true),
+            .enable_ace(true)
+            .enable_dice(true),
     )
     .await
     .unwrap();
@@ -225,7 +225,7 @@ async fn conference_callout_with_every_field() {
         .callout(
             ConferenceCallout::to(TO, "standup-42")
                 .cli(CLI)
-                .dtmf_options(ConferenceDtmfOptions {
+                .conference_dtmf_options(ConferenceDtmfOptions {
                     mode: Some(DtmfMode::Detect),
                     max_digits: Some(2),
                     timeout_mills: Some(4000),
@@ -233,12 +233,12 @@ async fn conference_callout_with_every_field() {
                 })
                 .dtmf("1")
                 .max_duration(3600)
-                .ace(true)
-                .dice(true)
-                .pie(true)
+                .enable_ace(true)
+                .enable_dice(true)
+                .enable_pie(true)
                 .locale("sv-SE")
                 .greeting("Välkommen")
-                .music_on_hold(MusicOnHold::Music2)
+                .moh_class(MusicOnHold::Music2)
                 .custom("team")
                 .domain(Domain::Pstn),
         )
@@ -325,104 +325,110 @@ async fn custom_callout_with_nothing_set() {
 async fn refused_callout_values_name_the_field_and_send_nothing() {
     let server = server().await;
     let c = client(&server);
-    let cases: Vec<(sinch_voice::Callout<'static>, &str)> = vec![
+    // Each case as the body it builds (or the first problem it found while being built).
+    type Built = Result<sinch_voice::Callout, sinch_voice::values::FieldError>;
+    let cases: Vec<(Built, &str)> = vec![
         (
-            TtsCallout::to("46701234567").text("x").into(),
+            TtsCallout::to("46701234567").text("x").into_request(),
             "ttsCallout.destination.endpoint",
         ),
         (
-            TtsCallout::to("+46 70").text("x").into(),
+            TtsCallout::to("+46 70").text("x").into_request(),
             "ttsCallout.destination.endpoint",
         ),
         (
-            TtsCallout::to(TO).cli("0701").text("x").into(),
+            TtsCallout::to(TO).cli("0701").text("x").into_request(),
             "ttsCallout.cli",
         ),
         (
-            TtsCallout::to(TO).text("x".repeat(601)).into(),
+            TtsCallout::to(TO).text("x".repeat(601)).into_request(),
             "ttsCallout.text",
         ),
-        (TtsCallout::to(TO).into(), "ttsCallout.text"),
+        (TtsCallout::to(TO).into_request(), "ttsCallout.text"),
         (
-            TtsCallout::to(TO).text("x").dtmf("12*").into(),
+            TtsCallout::to(TO).text("x").dtmf("12*").into_request(),
             "ttsCallout.dtmf",
         ),
         (
-            TtsCallout::to(TO).text("x").locale(" ").into(),
+            TtsCallout::to(TO).text("x").locale(" ").into_request(),
             "ttsCallout.locale",
         ),
         (
             TtsCallout::to(TO)
                 .text("x")
                 .domain(Domain::Conference)
-                .into(),
+                .into_request(),
             "ttsCallout.domain",
         ),
         (
-            TtsCallout::to(Destination::username("")).text("x").into(),
+            TtsCallout::to(Destination::username(""))
+                .text("x")
+                .into_request(),
             "ttsCallout.destination.endpoint",
         ),
         (
             TtsCallout::to(Destination::websocket("wss://x"))
                 .text("x")
-                .into(),
+                .into_request(),
             "ttsCallout.destination.type",
         ),
         (
-            ConferenceCallout::to(TO, "room a").into(),
+            ConferenceCallout::to(TO, "room a").into_request(),
             "conferenceCallout.conferenceId",
         ),
         (
-            ConferenceCallout::to(TO, "").into(),
+            ConferenceCallout::to(TO, "").into_request(),
             "conferenceCallout.conferenceId",
         ),
         (
-            ConferenceCallout::to(TO, "r".repeat(65)).into(),
+            ConferenceCallout::to(TO, "r".repeat(65)).into_request(),
             "conferenceCallout.conferenceId",
         ),
         (
-            ConferenceCallout::to(TO, "r").max_duration(14_401).into(),
+            ConferenceCallout::to(TO, "r")
+                .max_duration(14_401)
+                .into_request(),
             "conferenceCallout.maxDuration",
         ),
         (
             ConferenceCallout::to(TO, "r")
                 .greeting("g".repeat(601))
-                .into(),
+                .into_request(),
             "conferenceCallout.greeting",
         ),
         (
-            ConferenceCallout::to(TO, "r").cli("+1").into(),
+            ConferenceCallout::to(TO, "r").cli("+1").into_request(),
             "conferenceCallout.cli",
         ),
         (
-            CustomCallout::new().max_duration(14_401).into(),
+            CustomCallout::new().max_duration(14_401).into_request(),
             "customCallout.maxDuration",
         ),
         (
-            CustomCallout::with_ice(CalloutReply::url("")).into(),
+            CustomCallout::with_ice(CalloutReply::url("")).into_request(),
             "customCallout.ice",
         ),
         (
-            CustomCallout::with_ice(CalloutReply::url("ftp://x/y")).into(),
+            CustomCallout::with_ice(CalloutReply::url("ftp://x/y")).into_request(),
             "customCallout.ice",
         ),
         (
             CustomCallout::new()
                 .ace(CalloutReply::url("not a url"))
-                .into(),
+                .into_request(),
             "customCallout.ace",
         ),
         (
-            CustomCallout::new().to("0701").into(),
+            CustomCallout::new().to("0701").into_request(),
             "customCallout.destination.endpoint",
         ),
     ];
     for (callout, field) in cases {
-        assert_eq!(
-            field_of(c.callout(callout.clone()).await),
-            field,
-            "{callout:?}"
-        );
+        let outcome = match callout.clone() {
+            Ok(body) => c.callout(body).await,
+            Err(problem) => Err(sinch_voice::Error::from(problem)),
+        };
+        assert_eq!(field_of(outcome), field, "{callout:?}");
     }
     nothing_sent(&server);
 }
@@ -513,7 +519,7 @@ async fn numbers_and_callback_urls_with_every_field_and_with_none() {
     let c = client(&server);
     c.assign_numbers(
         AssignNumbers::new([TO, CLI])
-            .application_key("other-app")
+            .applicationkey("other-app")
             .capability(Capability::Voice),
     )
     .await
@@ -521,7 +527,7 @@ async fn numbers_and_callback_urls_with_every_field_and_with_none() {
     c.assign_numbers(AssignNumbers::new([TO])).await.unwrap();
     c.unassign_number(
         UnassignNumber::new(TO)
-            .application_key("other-app")
+            .applicationkey("other-app")
             .capability(Capability::Sms),
     )
     .await

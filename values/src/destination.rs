@@ -13,7 +13,7 @@ use crate::E164;
 /// [`websocket`](Self::websocket); a plain string or an [`E164`] converts into a
 /// number destination. Numbers are checked against the E.164 rule when a request is sent.
 /// Read from the platform, `type` may be absent or in another case (`Number`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Destination<'a> {
@@ -21,8 +21,26 @@ pub struct Destination<'a> {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<DestinationType>,
     /// The number, user id, SIP address or URL.
-    #[serde(borrow)]
     pub endpoint: Cow<'a, str>,
+}
+
+/// Read into any lifetime (the endpoint is owned), so [`OwnedDestination`] is
+/// `DeserializeOwned` and can be a field of the generated request and answer types.
+impl<'de, 'a> Deserialize<'de> for Destination<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Wire<'w> {
+            #[serde(rename = "type", default)]
+            kind: Option<DestinationType>,
+            #[serde(borrow)]
+            endpoint: Cow<'w, str>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        Ok(Destination {
+            kind: wire.kind,
+            endpoint: Cow::Owned(wire.endpoint.into_owned()),
+        })
+    }
 }
 
 impl<'a> Destination<'a> {

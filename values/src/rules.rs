@@ -62,6 +62,9 @@ macro_rules! checked_string {
         pub struct $name(String);
 
         impl $name {
+            /// The kind of value, as errors about it name it.
+            pub const KIND: &'static str = $kind;
+
             /// Checks `text` against the rule; the value is kept exactly as given.
             pub fn parse(text: impl AsRef<str> + Into<String>) -> Result<Self, ValueError> {
                 Self::check(text.as_ref())?;

@@ -488,12 +488,12 @@ async fn callout_roundtrip(
 /// raw body the floor sends.
 #[derive(Clone)]
 struct Fixture {
-    typed: TtsCallout<'static>,
+    typed: TtsCallout,
     raw: sinch_voice::raw::types::CalloutRequest,
 }
 
 /// The peers' fixture callout as the typed request a user writes.
-fn fixture_callout(body: &Value) -> Result<TtsCallout<'static>, String> {
+fn fixture_callout(body: &Value) -> Result<TtsCallout, String> {
     let c = &body["ttsCallout"];
     let text = |key: &str| {
         c[key]
@@ -512,9 +512,9 @@ fn fixture_callout(body: &Value) -> Result<TtsCallout<'static>, String> {
         .custom(text("custom")?)
         .locale(text("locale")?)
         .text(text("text")?)
-        .ace(flag("enableAce"))
-        .dice(flag("enableDice"))
-        .pie(flag("enablePie")))
+        .enable_ace(flag("enableAce"))
+        .enable_dice(flag("enableDice"))
+        .enable_pie(flag("enablePie")))
 }
 
 fn round3(x: f64) -> f64 {
