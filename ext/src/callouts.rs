@@ -1,4 +1,4 @@
-//! Callouts (rest-api.md §4.2): text-to-speech, conference and custom. The text-to-speech and
+//! Callouts (`POST /calling/v1/callouts`, spec `createCallout`): text-to-speech, conference and custom. The text-to-speech and
 //! conference builders are generated from the spec (`sinch_voice_raw::requests`): required
 //! values are the constructor's arguments, every property a setter with the spec's docs. This
 //! module adds what the spec cannot say: the rules across fields that every callout body is

@@ -1,7 +1,7 @@
-//! Between this crate's request and answer types and the raw client's: the typed values go
-//! through their JSON form, so a field the spec adds to a raw type never breaks this crate,
-//! and a value the raw type cannot carry is reported by its JSON path before anything is sent.
-//! Also the field checks every request builder shares.
+//! What is still bridged by hand into a raw body type (typed SVAML, the custom callout, the
+//! callback URLs) goes through its JSON form, and a value the raw type cannot carry is
+//! reported by its JSON path before anything is sent. Also the field checks the cross-field
+//! rules share.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
