@@ -273,6 +273,15 @@ pub(crate) fn check_callout(body: &mut Callout) -> Result<(), Error> {
                     "give .text(..) or .prompts(..): the callout has nothing to say",
                 ));
             }
+            // Refused, not warned: the platform answers a callId and the call never connects
+            // (rest-api.md: TTS callout `cli`), which a log line would leave for production.
+            if c.destination.is_number() && c.cli.is_none() {
+                return Err(Error::invalid_input(
+                    at("cli"),
+                    "required to call a phone number: without a caller id the platform accepts \
+                     the callout and the call never connects",
+                ));
+            }
             if c.destination.is_username() {
                 c.enable_ace = None;
                 c.enable_dice = None;
@@ -467,8 +476,18 @@ mod tests {
             field(TtsCallout::to("+46701234567").prompts(Prompt::tts("Press [1] now"))),
             "ttsCallout.prompts"
         );
-        let written = json(TtsCallout::to("+46701234567").prompts("#tts[Hi];welcome"));
+        let written = json(
+            TtsCallout::to("+46701234567")
+                .cli("+14045001000")
+                .prompts("#tts[Hi];welcome"),
+        );
         assert_eq!(written["ttsCallout"]["prompts"], "#tts[Hi];welcome");
+        // A phone needs a caller id: the platform would accept the callout and never connect.
+        assert_eq!(
+            field(TtsCallout::to("+46701234567").text("x")),
+            "ttsCallout.cli"
+        );
+        assert!(callout_body(TtsCallout::to(Destination::username("bob")).text("x")).is_ok());
         assert_eq!(
             field(ConferenceCallout::to("+46701234567", "room a")),
             "conferenceCallout.conferenceId"

@@ -115,7 +115,7 @@ proptest! {
     #[test]
     fn dtmf_strings_travel_unchanged(dtmf in tones()) {
         Dtmf::parse(dtmf.as_str()).unwrap();
-        let body = rest(TtsCallout::to("+46701234567").text("hi").dtmf(dtmf.clone()));
+        let body = rest(TtsCallout::to("+46701234567").cli("+14045001000").text("hi").dtmf(dtmf.clone()));
         prop_assert_eq!(&body["ttsCallout"]["dtmf"], &json!(dtmf));
         let ice = IceResponse::builder()
             .send_dtmf(dtmf.clone())

@@ -167,13 +167,13 @@ async fn tts_callout_with_every_field() {
 async fn tts_callout_with_only_what_is_required() {
     let server = server().await;
     client(&server)
-        .callout(TtsCallout::to(TO).text("Hi"))
+        .callout(TtsCallout::to(TO).cli(CLI).text("Hi"))
         .await
         .unwrap();
     assert_eq!(
         only(&server).body,
         json!({"method": "ttsCallout", "ttsCallout": {
-            "destination": {"type": "number", "endpoint": TO}, "text": "Hi"}})
+            "destination": {"type": "number", "endpoint": TO}, "cli": CLI, "text": "Hi"}})
     );
 }
 

@@ -66,11 +66,11 @@ use sinch_voice::{CallInformation, CallStatus, Client, TtsCallout};
 
 fn main() {
     // A new optional request property is a setter, checked by what the spec says of it.
-    let body = sinch_voice::callout_body(TtsCallout::to("+46701234567").text("hi").foo_bar("x"))
+    let body = sinch_voice::callout_body(TtsCallout::to("+46701234567").cli("+14045001000").text("hi").foo_bar("x"))
         .expect("a valid callout");
     let json = serde_json::to_value(&body).unwrap();
     assert_eq!(json["ttsCallout"]["fooBar"], "x");
-    let too_long = sinch_voice::callout_body(TtsCallout::to("+46701234567").text("hi").foo_bar("123456789"));
+    let too_long = sinch_voice::callout_body(TtsCallout::to("+46701234567").cli("+14045001000").text("hi").foo_bar("123456789"));
     match too_long {
         Err(sinch_voice::Error::InvalidInput { field, .. }) => assert_eq!(field, "ttsCallout.fooBar"),
         other => panic!("expected ttsCallout.fooBar to be refused, got {other:?}"),
