@@ -466,6 +466,7 @@ fn answer_a_callout_from_the_page_as_a_machine_or_busy() {
                 )
                 .await;
             let callout = sinch_voice::TtsCallout::to("+15557770000")
+                .cli("+14045001000")
                 .text("Your table is ready")
                 .enable_dice(true);
             let id = client.callout(callout).await.expect("the callout is placed");
