@@ -5,24 +5,25 @@
 //! crates' public APIs would say, offline and in milliseconds (`cargo-semver-checks` and
 //! `cargo-public-api` would need both crates built, and rustdoc JSON from a nightly toolchain).
 //!
-//! The judgement follows Rust's semver rules for what progenitor and typify generate: structs
-//! with public fields and no `#[non_exhaustive]`, exhaustive enums, one builder per operation.
+//! The judgement follows Rust's semver rules for what the generator makes: `#[non_exhaustive]`
+//! structs with public fields, open enums (`#[non_exhaustive]`) for component string enums,
+//! exhaustive typify enums otherwise, one client method per operation, one request builder per
+//! object of a request body. `cargo xtask semver-agreement` checks the verdict against
+//! `cargo semver-checks` on generated crates.
 
 use std::collections::BTreeSet;
 use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::normalise::METHODS;
+use crate::normalise::{self, METHODS, typify_name};
+use crate::surface;
 
 /// How a change affects code that uses the generated crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Impact {
     /// Existing code compiles and behaves as before.
     Compatible,
-    /// Only code that builds the struct with a literal (or destructures it exhaustively)
-    /// breaks; builders are unaffected. `cargo-semver-checks` counts it as major.
-    StructLiteral,
     /// Existing code may stop compiling or behave differently: a major version.
     Breaking,
 }
@@ -39,6 +40,10 @@ pub struct ApiChange {
     pub detail: String,
     /// What it means for users of the crate.
     pub impact: Impact,
+    /// What it is in the API users write against (`sinch_voice` re-exports all of it):
+    /// `Client::get_recording`, `TtsCallout::foo_bar` (a request builder's setter),
+    /// `CallInformation.rdnis` (a field), `CallStatus::Queued` (a variant).
+    pub user: Vec<String>,
 }
 
 /// Every difference, operations first, then schemas and their fields.
@@ -60,7 +65,7 @@ impl ApiSummary {
 
     /// Whether the generated crate needs a major version.
     pub fn is_breaking(&self) -> bool {
-        self.impact() >= Impact::StructLiteral
+        self.impact() == Impact::Breaking
     }
 }
 
@@ -87,23 +92,21 @@ impl fmt::Display for ApiSummary {
         )?;
         for change in &self.changes {
             let mark = match change.impact {
-                Impact::Compatible => "compatible",
-                Impact::StructLiteral => "breaks struct literals",
-                Impact::Breaking => "BREAKING",
+                Impact::Compatible => "minor",
+                Impact::Breaking => "MAJOR",
             };
             write!(f, "  {} {}", change.what, change.subject)?;
             if !change.detail.is_empty() {
                 write!(f, ": {}", change.detail)?;
             }
             writeln!(f, " [{mark}]")?;
+            if !change.user.is_empty() {
+                writeln!(f, "      sinch-voice: {}", change.user.join("; "))?;
+            }
         }
         let verdict = match self.impact() {
-            Impact::Compatible => "semver: compatible (a minor version)",
-            Impact::StructLiteral => {
-                "semver: breaking (major) by Rust's rules, only for code that builds or \
-                 destructures the changed structs literally; builder users are unaffected"
-            }
-            Impact::Breaking => "semver: BREAKING (a major version of the generated crate)",
+            Impact::Compatible => "semver: minor (compatible)",
+            Impact::Breaking => "semver: MAJOR (breaking)",
         };
         writeln!(f, "{verdict}")
     }
@@ -117,8 +120,87 @@ pub fn api_summary(old: &str, new: &str) -> Result<ApiSummary, String> {
         serde_json::from_str(new).map_err(|e| format!("new effective spec: not JSON: {e}"))?;
     let mut changes = Vec::new();
     operations(&old, &new, &mut changes);
-    schemas(&old, &new, &mut changes);
+    let surface = Surface::of(&old).union(Surface::of(&new));
+    schemas(&old, &new, &surface, &mut changes);
     Ok(ApiSummary { changes })
+}
+
+/// What the generator makes of the schemas besides typify's types: the request builders and
+/// the open enums (either spec's, so a removal is named too).
+struct Surface {
+    /// Spec names of the objects a request body is made of: each has a builder in `requests`.
+    builders: BTreeSet<String>,
+    /// Open enums (`#[non_exhaustive]`, any other text decodes): a new value is compatible.
+    open_enums: Vec<surface::OpenEnum>,
+}
+
+impl Surface {
+    fn of(doc: &Value) -> Surface {
+        let schemas = schema_map(doc);
+        let mut todo: Vec<String> = Vec::new();
+        for (path, method) in normalise::operations(doc) {
+            let body = resolve(doc, &doc["paths"][&path][method]["requestBody"]);
+            if let Some(schema) = body.pointer("/content/application~1json/schema") {
+                collect_schema_refs(schema, &mut todo);
+            }
+        }
+        let mut builders = BTreeSet::new();
+        while let Some(name) = todo.pop() {
+            if let Some(schema) = schemas.get(&name)
+                && builders.insert(name)
+            {
+                collect_schema_refs(schema, &mut todo);
+            }
+        }
+        // Only objects with fields have builders (unions and enums are reached through).
+        builders.retain(|name| {
+            schemas[name]
+                .get("properties")
+                .and_then(Value::as_object)
+                .is_some_and(|p| !p.is_empty())
+        });
+        Surface {
+            builders,
+            open_enums: surface::open_enums(doc),
+        }
+    }
+
+    fn union(mut self, other: Surface) -> Surface {
+        self.builders.extend(other.builders);
+        self.open_enums.extend(other.open_enums);
+        self
+    }
+
+    fn is_open_enum(&self, schema: &str) -> bool {
+        let name = typify_name(schema);
+        self.open_enums.iter().any(|e| e.name == name)
+    }
+
+    /// The variant for a value, from whichever spec has it.
+    fn variant(&self, schema: &str, text: &str) -> Option<&str> {
+        let name = typify_name(schema);
+        self.open_enums
+            .iter()
+            .filter(|e| e.name == name)
+            .find_map(|e| e.variant_for(text))
+    }
+}
+
+fn collect_schema_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                out.push(name.to_string());
+            }
+            map.values().for_each(|v| collect_schema_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_schema_refs(v, out)),
+        _ => {}
+    }
 }
 
 fn push(
@@ -128,12 +210,28 @@ fn push(
     detail: String,
     impact: Impact,
 ) {
+    push_for(changes, what, subject, detail, impact, Vec::new());
+}
+
+fn push_for(
+    changes: &mut Vec<ApiChange>,
+    what: &'static str,
+    subject: String,
+    detail: String,
+    impact: Impact,
+    user: Vec<String>,
+) {
     changes.push(ApiChange {
         what,
         subject,
         detail,
         impact,
+        user,
     });
+}
+
+fn method(op: &Operation<'_>) -> String {
+    format!("Client::{}", surface::snake(&op.id))
 }
 
 struct Operation<'a> {
@@ -181,24 +279,26 @@ fn operations(old: &Value, new: &Value, changes: &mut Vec<ApiChange>) {
     let after = list_operations(new);
     for op in &after {
         match before.iter().find(|b| b.key == op.key) {
-            None => push(
+            None => push_for(
                 changes,
                 "added",
                 operation_subject(op),
                 String::new(),
                 Impact::Compatible,
+                vec![format!("method {} added", method(op))],
             ),
             Some(was) => compare_operation(old, new, was, op, changes),
         }
     }
     for op in &before {
         if !after.iter().any(|a| a.key == op.key) {
-            push(
+            push_for(
                 changes,
                 "removed",
                 operation_subject(op),
                 "its client method is gone".into(),
                 Impact::Breaking,
+                vec![format!("method {} removed", method(op))],
             );
         }
     }
@@ -274,7 +374,7 @@ fn compare_operation(
 ) {
     let subject = operation_subject(now);
     if was.id != now.id {
-        push(
+        push_for(
             changes,
             "changed",
             subject.clone(),
@@ -283,6 +383,7 @@ fn compare_operation(
                 was.id, now.id
             ),
             Impact::Breaking,
+            vec![format!("method {} renamed {}", method(was), method(now))],
         );
     }
     let before = parameters(old, was);
@@ -477,36 +578,54 @@ fn required_of(schema: &Value) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-fn schemas(old: &Value, new: &Value, changes: &mut Vec<ApiChange>) {
+fn schemas(old: &Value, new: &Value, surface: &Surface, changes: &mut Vec<ApiChange>) {
     let before = schema_map(old);
     let after = schema_map(new);
     for (name, schema) in &after {
         let Some(was) = before.get(name) else {
-            push(
+            push_for(
                 changes,
                 "added",
                 format!("schema {name}"),
                 String::new(),
                 Impact::Compatible,
+                type_items(name, surface, "added"),
             );
             continue;
         };
-        compare_schema(name, was, schema, changes);
+        compare_schema(name, was, schema, surface, changes);
     }
     for name in before.keys() {
         if !after.contains_key(name) {
-            push(
+            push_for(
                 changes,
                 "removed",
                 format!("schema {name}"),
                 "its type is gone".into(),
                 Impact::Breaking,
+                type_items(name, surface, "removed"),
             );
         }
     }
 }
 
-fn compare_schema(name: &str, was: &Value, now: &Value, changes: &mut Vec<ApiChange>) {
+fn type_items(name: &str, surface: &Surface, change: &str) -> Vec<String> {
+    let rust = typify_name(name);
+    let mut out = vec![format!("type {rust} {change}")];
+    if surface.builders.contains(name) {
+        out.push(format!("builder requests::{rust} {change}"));
+    }
+    out
+}
+
+fn compare_schema(
+    name: &str,
+    was: &Value,
+    now: &Value,
+    surface: &Surface,
+    changes: &mut Vec<ApiChange>,
+) {
+    let rust = typify_name(name);
     let props = |s: &Value| {
         s.get("properties")
             .and_then(Value::as_object)
@@ -528,22 +647,42 @@ fn compare_schema(name: &str, was: &Value, now: &Value, changes: &mut Vec<ApiCha
                 .filter(|v| !b.contains(v))
                 .map(|v| v.to_string())
                 .collect();
+            let variants = |values: &[Value], which: &str| -> Vec<String> {
+                values
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter_map(|text| {
+                        let variant = surface.variant(name, text)?;
+                        Some(format!("variant {rust}::{variant} {which}"))
+                    })
+                    .collect()
+            };
+            let new_values: Vec<Value> = b.iter().filter(|v| !a.contains(v)).cloned().collect();
+            let old_values: Vec<Value> = a.iter().filter(|v| !b.contains(v)).cloned().collect();
             if !added.is_empty() {
-                push(
+                // An open enum is `#[non_exhaustive]` and already decodes any text.
+                let open = surface.is_open_enum(name);
+                push_for(
                     changes,
                     "changed",
                     format!("schema {name}"),
                     format!("enum values added: {}", added.join(", ")),
-                    Impact::Breaking,
+                    if open {
+                        Impact::Compatible
+                    } else {
+                        Impact::Breaking
+                    },
+                    variants(&new_values, "added"),
                 );
             }
             if !removed.is_empty() {
-                push(
+                push_for(
                     changes,
                     "changed",
                     format!("schema {name}"),
                     format!("enum values removed: {}", removed.join(", ")),
                     Impact::Breaking,
+                    variants(&old_values, "removed"),
                 );
             }
             let (mut x, mut y) = (was.clone(), now.clone());
@@ -573,11 +712,25 @@ fn compare_schema(name: &str, was: &Value, now: &Value, changes: &mut Vec<ApiCha
         return;
     }
     let (required_before, required_after) = (required_of(was), required_of(now));
+    let builder = surface.builders.contains(name);
+    // The field of the struct, and on a request the builder's setter (or constructor).
+    let user = |field: &str, change: &str, required: bool| -> Vec<String> {
+        let ident = surface::snake(field);
+        let mut out = vec![format!("field {rust}.{ident} {change}")];
+        if builder {
+            out.push(if required {
+                format!("constructor argument `{ident}` of requests::{rust} {change}")
+            } else {
+                format!("setter requests::{rust}::{ident}(..) {change}")
+            });
+        }
+        out
+    };
     for (field, schema) in &props_after {
         let subject = format!("field {name}.{field}");
         let required = required_after.contains(field);
         match props_before.get(field) {
-            None => push(
+            None => push_for(
                 changes,
                 "added",
                 subject,
@@ -589,22 +742,44 @@ fn compare_schema(name: &str, was: &Value, now: &Value, changes: &mut Vec<ApiCha
                 if required {
                     Impact::Breaking
                 } else {
-                    Impact::StructLiteral
+                    // The struct is `#[non_exhaustive]` (`surface::non_exhaustive_structs`).
+                    Impact::Compatible
                 },
+                user(field, "added", required),
             ),
             Some(old_schema) => {
                 let (a, b) = (signature(old_schema), signature(schema));
                 if a != b {
-                    push(
+                    push_for(
                         changes,
                         "retyped",
                         subject.clone(),
                         format!("{a} → {b}"),
                         Impact::Breaking,
+                        user(field, "retyped", required),
                     );
                 }
                 if required != required_before.contains(field) {
-                    push(
+                    let ident = surface::snake(field);
+                    let mut items = vec![format!(
+                        "field {rust}.{ident} {}",
+                        if required {
+                            "Option<T> → T"
+                        } else {
+                            "T → Option<T>"
+                        }
+                    )];
+                    if builder {
+                        items.push(format!(
+                            "`{ident}` of requests::{rust} {}",
+                            if required {
+                                "becomes a constructor argument"
+                            } else {
+                                "is no longer a constructor argument"
+                            }
+                        ));
+                    }
+                    push_for(
                         changes,
                         "changed",
                         subject,
@@ -614,6 +789,7 @@ fn compare_schema(name: &str, was: &Value, now: &Value, changes: &mut Vec<ApiCha
                             "now optional (T → Option<T>)".into()
                         },
                         Impact::Breaking,
+                        items,
                     );
                 }
             }
@@ -621,12 +797,13 @@ fn compare_schema(name: &str, was: &Value, now: &Value, changes: &mut Vec<ApiCha
     }
     for field in props_before.keys() {
         if !props_after.contains_key(field) {
-            push(
+            push_for(
                 changes,
                 "removed",
                 format!("field {name}.{field}"),
                 String::new(),
                 Impact::Breaking,
+                user(field, "removed", required_before.contains(field)),
             );
         }
     }
@@ -712,11 +889,11 @@ mod tests {
             ]
         );
         assert_eq!(s.impact(), Impact::Breaking);
-        assert!(s.to_string().contains("semver: BREAKING"), "{s}");
+        assert!(s.to_string().contains("semver: MAJOR"), "{s}");
     }
 
     #[test]
-    fn an_added_optional_field_breaks_only_struct_literals() {
+    fn an_added_optional_field_is_a_minor_change() {
         let old = doc(
             json!({}),
             json!({"A": {"properties": {"x": {"type": "string"}}}}),
@@ -726,10 +903,61 @@ mod tests {
             json!({"A": {"properties": {"x": {"type": "string"}, "y": {"type": "string"}}}}),
         );
         let s = summary(old, new);
-        assert_eq!(s.impact(), Impact::StructLiteral);
+        assert_eq!(s.impact(), Impact::Compatible);
+        assert!(s.to_string().contains("semver: minor"), "{s}");
+    }
+
+    #[test]
+    fn changes_are_named_as_users_of_sinch_voice_see_them() {
+        let old = doc(
+            json!({"/calls": {"post": {"operationId": "createCall",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Call"}}}}}},
+                   "/calls/{id}": {"delete": {"operationId": "hangUp"}}}),
+            json!({"Call": {"type": "object", "required": ["to"], "properties": {
+                        "to": {"type": "string"}, "mode": {"$ref": "#/components/schemas/Mode"}}},
+                   "Mode": {"type": "string", "enum": ["fast"]},
+                   "Answer": {"type": "object", "properties": {"status": {"type": "string"}}}}),
+        );
+        let new = doc(
+            json!({"/calls": {"post": {"operationId": "createCall",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Call"}}}}}},
+                   "/calls/{id}/recording": {"get": {"operationId": "getRecording"}}}),
+            json!({"Call": {"type": "object", "required": ["to", "mode"], "properties": {
+                        "to": {"type": "string"}, "mode": {"$ref": "#/components/schemas/Mode"},
+                        "fooBar": {"type": "string"}}},
+                   "Mode": {"type": "string", "enum": ["fast", "slow"]},
+                   "Answer": {"type": "object", "properties": {"status": {"type": "string"}, "rdnis": {"type": "string"}}}}),
+        );
+        let s = summary(old, new);
+        let items: Vec<(String, Impact)> = s
+            .changes
+            .iter()
+            .map(|c| (c.user.join("; "), c.impact))
+            .collect();
+        assert_eq!(
+            items,
+            [
+                ("method Client::get_recording added".to_string(), Impact::Compatible),
+                ("method Client::hang_up removed".to_string(), Impact::Breaking),
+                (
+                    "field Call.mode Option<T> → T; `mode` of requests::Call becomes a constructor argument"
+                        .to_string(),
+                    Impact::Breaking
+                ),
+                (
+                    "field Call.foo_bar added; setter requests::Call::foo_bar(..) added"
+                        .to_string(),
+                    Impact::Compatible
+                ),
+                // An open enum: `#[non_exhaustive]`, and unknown text already decodes.
+                ("variant Mode::Slow added".to_string(), Impact::Compatible),
+                ("field Answer.rdnis added".to_string(), Impact::Compatible),
+            ]
+        );
+        let text = s.to_string();
         assert!(
-            s.to_string().contains("builder users are unaffected"),
-            "{s}"
+            text.contains("      sinch-voice: method Client::get_recording added\n"),
+            "{text}"
         );
     }
 }

@@ -199,7 +199,8 @@ fn finish(
     let requests = crate::requests::module(spec, &client);
     let all = quote! { #tokens #shim #enums #operations #requests };
     let needs = RuntimeNeeds::of(&all);
-    let parsed = parse(all)?;
+    let mut parsed = parse(all)?;
+    surface::non_exhaustive_structs(&mut parsed);
     Ok((
         prettyplease::unparse(&parsed) + "\n" + &client_operations,
         needs,

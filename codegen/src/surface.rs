@@ -36,6 +36,16 @@ pub(crate) struct OpenEnum {
     variants: Vec<Variant>,
 }
 
+impl OpenEnum {
+    /// The Rust variant for a wire text, if the enum has one.
+    pub(crate) fn variant_for(&self, text: &str) -> Option<&str> {
+        self.variants
+            .iter()
+            .find(|v| v.text == text)
+            .map(|v| v.ident.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 struct Variant {
     ident: String,
@@ -134,6 +144,28 @@ pub(crate) fn native_components(doc: &Value) -> Vec<(String, String)> {
                 .then(|| (typify_name(name), format!("::{path}")))
         })
         .collect()
+}
+
+/// Marks every struct with named fields in `types` `#[non_exhaustive]`: a property the spec
+/// adds is then a minor version (cargo-semver-checks agrees), not a break of every struct
+/// literal outside the crate. Values are built with the builders (`requests`,
+/// `types::builder`) or decoded; fields stay public to read and to set.
+pub(crate) fn non_exhaustive_structs(file: &mut syn::File) {
+    let types = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+        _ => None,
+    });
+    let Some((_, items)) = types else {
+        return;
+    };
+    for item in items {
+        if let syn::Item::Struct(s) = item
+            && matches!(s.fields, syn::Fields::Named(_))
+            && !s.attrs.iter().any(|a| a.path().is_ident("non_exhaustive"))
+        {
+            s.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+        }
+    }
 }
 
 /// For the generator: "a known value or any string" (`anyOf`/`oneOf` of a `$ref` to an open
@@ -520,7 +552,7 @@ fn is_string(ty: &syn::Type) -> bool {
 }
 
 /// progenitor's method names: snake case of the operationId.
-fn snake(name: &str) -> String {
+pub(crate) fn snake(name: &str) -> String {
     use heck::ToSnakeCase;
     let out = name
         .replace(|c: char| !unicode_ident::is_xid_continue(c), "_")
@@ -807,5 +839,26 @@ mod tests {
         assert_eq!(snake("getCall"), "get_call");
         assert_eq!(snake("kickAllFromConference"), "kick_all_from_conference");
         assert_eq!(snake("Calling_GetCallResult"), "calling_get_call_result");
+    }
+
+    #[test]
+    fn structs_with_named_fields_in_types_are_non_exhaustive() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct Answer { pub status: Option<String> }
+                pub struct Newtype(pub String);
+                pub enum Union { A { a: String } }
+                pub mod builder { pub struct Answer { status: Option<String> } }
+            }
+            pub struct Client { baseurl: String }
+        };
+        non_exhaustive_structs(&mut file);
+        non_exhaustive_structs(&mut file);
+        let text = prettyplease::unparse(&file);
+        assert_eq!(text.matches("#[non_exhaustive]").count(), 1, "{text}");
+        assert!(
+            text.contains("#[non_exhaustive]\n    pub struct Answer {"),
+            "{text}"
+        );
     }
 }

@@ -593,6 +593,7 @@ fn set_callbacks(shared: &Arc<Shared>, key: &str, body: &Bytes) -> Result<Respon
     if let Some(types::ApplicationCallbacksUrl {
         primary: Some(primary),
         fallback,
+        ..
     }) = &request.url
     {
         let mut urls = sinch_voice::CallbackUrls::primary(primary.as_str());

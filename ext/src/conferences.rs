@@ -13,7 +13,7 @@
 //! # Ok(()) }
 //! ```
 
-use sinch_voice_raw::types::{self, ManageParticipantRequestCommand as Command};
+use sinch_voice_raw::types::ManageParticipantRequestCommand as Command;
 
 use crate::client::Client;
 use crate::error::Error;
@@ -70,7 +70,10 @@ impl Client {
         command: Command,
         moh: Option<MusicOnHold>,
     ) -> Result<(), Error> {
-        let request = types::ManageParticipantRequest { command, moh };
+        let mut request = crate::raw::requests::ManageParticipantRequest::new(command);
+        if let Some(moh) = moh {
+            request = request.moh(moh);
+        }
         self.manage_conference_participant(conference_id, call_id, request)
             .await
     }

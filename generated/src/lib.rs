@@ -32,6 +32,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///`ApplicationCallbacks`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ApplicationCallbacks {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<ApplicationCallbacksUrl>,
@@ -43,6 +44,7 @@ pub mod types {
     }
     ///Callback URL configuration
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ApplicationCallbacksUrl {
         ///The fallback callback URL
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -58,6 +60,7 @@ pub mod types {
     }
     ///Assigns numbers to an application (rest-api.md §4.7).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct AssignNumbersRequest {
         ///The application to assign to; defaults to the key that signed the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -74,6 +77,7 @@ pub mod types {
     }
     ///`CallInformation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct CallInformation {
         ///The unique call identifier
         #[serde(
@@ -118,6 +122,7 @@ pub mod types {
     }
     ///One end of a call as the platform reports it. Its `type` is an open set and arrives in either case (`number`/`Number`, `username`, `sip`, `did`, `websocket`; rest-api.md §4.1).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CallParty {
         ///E.164 number, user id, SIP address, called number or WebSocket URL.
         pub endpoint: ::std::string::String,
@@ -152,6 +157,7 @@ pub mod types {
     }
     ///`CalloutResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct CalloutResponse {
         ///The id of the call placed, e.g. adf92089-df2a-4f14-a377-1e975f588fe4.
         #[serde(
@@ -170,6 +176,7 @@ pub mod types {
     }
     ///`ConferenceCallout`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ConferenceCallout {
         ///Caller id shown to the callee, E.164.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -234,6 +241,7 @@ pub mod types {
     }
     ///What happens to DTMF pressed by a conference participant (rest-api.md §4.1).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ConferenceDtmfOptions {
         ///Digits collected before a PIE is sent; default 1.
         #[serde(
@@ -317,6 +325,7 @@ pub mod types {
     }
     ///`ConferenceInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ConferenceInfo {
         ///List of participants in the conference
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -329,6 +338,7 @@ pub mod types {
     }
     ///`CustomCallout`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct CustomCallout {
         ///A callback URL, or the SVAML reply to the Answered Call Event as a JSON string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -364,6 +374,7 @@ pub mod types {
     }
     ///The error body of every operation (rest-api.md §5).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct Error {
         #[serde(
             rename = "errorCode",
@@ -409,6 +420,7 @@ pub mod types {
     }
     ///`ManageParticipantRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ManageParticipantRequest {
         ///The command to execute on the participant
         pub command: ManageParticipantRequestCommand,
@@ -486,6 +498,7 @@ pub mod types {
     }
     ///`NumberConfiguration`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct NumberConfiguration {
         ///The application the number is assigned to; absent when it is not assigned.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -503,6 +516,7 @@ pub mod types {
     }
     ///`NumberItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct NumberItem {
         ///ISO 3166-1 alpha-2 country code.
         #[serde(
@@ -533,6 +547,7 @@ pub mod types {
     }
     ///`NumberList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct NumberList {
         ///List of phone numbers
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -545,6 +560,7 @@ pub mod types {
     }
     ///`Participant`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct Participant {
         ///E.164 for PSTN participants, or the cli used for data calls.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -569,6 +585,7 @@ pub mod types {
     }
     ///`Price`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct Price {
         ///The amount
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -587,6 +604,7 @@ pub mod types {
     }
     ///What the platform knows of a number (rest-api.md §4.7).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct QueryNumberResponse {
         ///Deprecated by the vendor.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -601,6 +619,7 @@ pub mod types {
     }
     ///One SVAML action, tagged by `name` (hangup, continue, connectPstn, connectMxp, connectConf, connectSip, connectStream, runMenu, park). Loosely typed here on purpose: every field is kept (additionalProperties); the sinch-voice crate types them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct SvamlAction {
         pub name: ::std::string::String,
         #[serde(flatten)]
@@ -613,6 +632,7 @@ pub mod types {
     }
     ///SVAML sent to control a call: instructions run in order, then the action. For PATCH on a call only the actions hangup, continue and park are valid.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct SvamlControl {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<SvamlAction>,
@@ -626,6 +646,7 @@ pub mod types {
     }
     ///One SVAML instruction, tagged by `name` (playFiles, say, sendDtmf, setCookie, answer, startRecording, stopRecording). Loosely typed here on purpose: every field is kept.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct SvamlInstruction {
         pub name: ::std::string::String,
         #[serde(flatten)]
@@ -638,6 +659,7 @@ pub mod types {
     }
     ///SVAML played on one leg of a call: `playFiles` and `say` instructions, in order; no action.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct SvamlLegControl {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub instructions: ::std::vec::Vec<SvamlInstruction>,
@@ -649,6 +671,7 @@ pub mod types {
     }
     ///`TtsCallout`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct TtsCallout {
         ///Caller id shown to the callee, E.164. Optional in the schema but needed in practice: without it the call never connects (S).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -697,6 +720,7 @@ pub mod types {
     }
     ///Un-assigns one number; sent as the body of a DELETE (rest-api.md §4.7).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct UnassignNumberRequest {
         ///The application it is assigned to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -437,11 +437,15 @@ async fn create_callout_sends_method_tag_and_nested_object() {
         conference_callout: types::ConferenceCallout::builder()
             .conference_id("myConference")
             .destination(number_destination(NUMBER))
-            .conference_dtmf_options(types::ConferenceDtmfOptions {
-                max_digits: Some(std::num::NonZeroU64::new(2).unwrap()),
-                mode: Some(types::ConferenceDtmfOptionsMode::Detect),
-                timeout_mills: Some(5000),
-            })
+            .conference_dtmf_options(
+                types::ConferenceDtmfOptions::try_from(
+                    types::ConferenceDtmfOptions::builder()
+                        .max_digits(std::num::NonZeroU64::new(2).unwrap())
+                        .mode(types::ConferenceDtmfOptionsMode::Detect)
+                        .timeout_mills(5000),
+                )
+                .unwrap(),
+            )
             .moh_class(enums::MusicOnHold::Music1)
             .try_into()
             .unwrap(),
@@ -552,16 +556,26 @@ async fn get_call_keeps_unknown_enum_values_as_text() {
 }
 
 fn say_then_hangup() -> (types::SvamlControl, Value) {
-    let control = types::SvamlControl {
-        instructions: vec![types::SvamlInstruction {
-            name: "say".to_owned(),
-            extra: json_map(json!({"text": "Goodbye", "locale": "en-US"})),
-        }],
-        action: Some(types::SvamlAction {
-            name: "hangup".to_owned(),
-            extra: serde_json::Map::new(),
-        }),
-    };
+    let control = types::SvamlControl::try_from(
+        types::SvamlControl::builder()
+            .instructions(vec![
+                types::SvamlInstruction::try_from(
+                    types::SvamlInstruction::builder()
+                        .name("say".to_owned())
+                        .extra(json_map(json!({"text": "Goodbye", "locale": "en-US"}))),
+                )
+                .unwrap(),
+            ])
+            .action(
+                types::SvamlAction::try_from(
+                    types::SvamlAction::builder()
+                        .name("hangup".to_owned())
+                        .extra(serde_json::Map::new()),
+                )
+                .unwrap(),
+            ),
+    )
+    .unwrap();
     let wire = json!({
         "instructions": [{"name": "say", "text": "Goodbye", "locale": "en-US"}],
         "action": {"name": "hangup"}
@@ -592,12 +606,18 @@ async fn update_call_patches_svaml_and_accepts_empty_200() {
 #[tokio::test]
 async fn manage_call_leg_puts_the_leg_in_the_path() {
     let mock = MockServer::start().await;
-    let control = types::SvamlLegControl {
-        instructions: vec![types::SvamlInstruction {
-            name: "playFiles".to_owned(),
-            extra: json_map(json!({"ids": ["#tts[Please hold]"], "locale": "en-US"})),
-        }],
-    };
+    let control =
+        types::SvamlLegControl::try_from(types::SvamlLegControl::builder().instructions(vec![
+            types::SvamlInstruction::try_from(
+                types::SvamlInstruction::builder()
+                    .name("playFiles".to_owned())
+                    .extra(json_map(
+                        json!({"ids": ["#tts[Please hold]"], "locale": "en-US"}),
+                    )),
+            )
+            .unwrap(),
+        ]))
+        .unwrap();
     let result = mock
         .client()
         .manage_call_leg()
@@ -687,10 +707,14 @@ async fn manage_conference_participant_sends_command_and_moh() {
         .manage_conference_participant()
         .conference_id("myConference")
         .call_id(CALL_ID)
-        .body(types::ManageParticipantRequest {
-            command: types::ManageParticipantRequestCommand::Onhold,
-            moh: Some(enums::MusicOnHold::Music2),
-        })
+        .body(
+            types::ManageParticipantRequest::try_from(
+                types::ManageParticipantRequest::builder()
+                    .command(types::ManageParticipantRequestCommand::Onhold)
+                    .moh(enums::MusicOnHold::Music2),
+            )
+            .unwrap(),
+        )
         .send()
         .await;
     assert_request(
@@ -753,11 +777,15 @@ async fn assign_numbers_posts_lower_case_applicationkey() {
     let result = mock
         .client()
         .assign_numbers()
-        .body(types::AssignNumbersRequest {
-            applicationkey: Some(APP_KEY.to_owned()),
-            capability: Some(enums::Capability::Voice),
-            numbers: vec![e164("+46708168731"), e164("+46708168732")],
-        })
+        .body(
+            types::AssignNumbersRequest::try_from(
+                types::AssignNumbersRequest::builder()
+                    .applicationkey(APP_KEY.to_owned())
+                    .capability(enums::Capability::Voice)
+                    .numbers(vec![e164("+46708168731"), e164("+46708168732")]),
+            )
+            .unwrap(),
+        )
         .send()
         .await;
     assert_request(
@@ -780,11 +808,15 @@ async fn unassign_number_sends_json_body_on_delete() {
     let result = mock
         .client()
         .unassign_number()
-        .body(types::UnassignNumberRequest {
-            applicationkey: Some(APP_KEY.to_owned()),
-            capability: Some(enums::Capability::Voice),
-            number: e164(NUMBER),
-        })
+        .body(
+            types::UnassignNumberRequest::try_from(
+                types::UnassignNumberRequest::builder()
+                    .applicationkey(APP_KEY.to_owned())
+                    .capability(enums::Capability::Voice)
+                    .number(e164(NUMBER)),
+            )
+            .unwrap(),
+        )
         .send()
         .await;
     assert_request(
@@ -831,12 +863,19 @@ async fn update_application_callbacks_posts_urls() {
         .client()
         .update_application_callbacks()
         .applicationkey(APP_KEY)
-        .body(types::ApplicationCallbacks {
-            url: Some(types::ApplicationCallbacksUrl {
-                primary: Some("https://example.com/cb".to_owned()),
-                fallback: Some("https://fallback.example.com/cb".to_owned()),
-            }),
-        })
+        .body(
+            types::ApplicationCallbacks::try_from(
+                types::ApplicationCallbacks::builder().url(
+                    types::ApplicationCallbacksUrl::try_from(
+                        types::ApplicationCallbacksUrl::builder()
+                            .primary("https://example.com/cb".to_owned())
+                            .fallback("https://fallback.example.com/cb".to_owned()),
+                    )
+                    .unwrap(),
+                ),
+            )
+            .unwrap(),
+        )
         .send()
         .await;
     assert_request(
@@ -933,11 +972,12 @@ async fn error_code_sent_as_string_decodes_as_string() {
     let result = mock
         .client()
         .assign_numbers()
-        .body(types::AssignNumbersRequest {
-            applicationkey: None,
-            capability: None,
-            numbers: vec![],
-        })
+        .body(
+            types::AssignNumbersRequest::try_from(
+                types::AssignNumbersRequest::builder().numbers(vec![]),
+            )
+            .unwrap(),
+        )
         .send()
         .await;
     assert_request(
@@ -1002,11 +1042,12 @@ async fn prepare_hook_sees_and_edits_the_final_request() {
     let unassign_wire = json!({"number": NUMBER});
     let result = client
         .unassign_number()
-        .body(types::UnassignNumberRequest {
-            applicationkey: None,
-            capability: None,
-            number: e164(NUMBER),
-        })
+        .body(
+            types::UnassignNumberRequest::try_from(
+                types::UnassignNumberRequest::builder().number(e164(NUMBER)),
+            )
+            .unwrap(),
+        )
         .send()
         .await;
     let request = mock.single();

@@ -9,11 +9,14 @@
 //!   pass) and checks that they compile, with one `cargo check`.
 //! - `bench`: one JSON line per benchmark case, on the peer SDK benchmarks' inputs.
 //! - `callback-server`: the peers' load-test IVR on `CallbackRouter`, and its wrk script.
+//! - `semver-agreement`: `regenerate`'s semver verdict beside `cargo semver-checks` on the
+//!   generated crates, for five kinds of spec change.
 
 mod bench;
 mod callback_server;
 mod fixtures;
 mod regenerate;
+mod semver;
 
 use std::process::ExitCode;
 
@@ -48,6 +51,10 @@ enum Task {
     /// Serve the IVR of shared/peers/callback_server_node.mjs on CallbackRouter, for load
     /// runs with wrk beside the Node SDK's.
     CallbackServer(callback_server::Options),
+    /// For five spec changes (optional field added, field removed, optional field made
+    /// required, enum value added, operation removed), regenerate's semver verdict beside
+    /// `cargo semver-checks check-release` on the two generated crates; exit 1 if any differ.
+    SemverAgreement(semver::Options),
 }
 
 fn main() -> ExitCode {
@@ -61,5 +68,6 @@ fn main() -> ExitCode {
             bench::run(&args, &options)
         }
         Task::CallbackServer(options) => callback_server::run(&options),
+        Task::SemverAgreement(options) => semver::run(&options),
     }
 }

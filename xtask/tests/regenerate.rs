@@ -229,10 +229,10 @@ fn check_against_a_new_spec_names_the_removed_operation_the_retyped_field_and_ev
         "{stdout}"
     );
     assert!(
-        stdout.contains("retyped field CalloutResponse.callId: string → integer [BREAKING]"),
+        stdout.contains("retyped field CalloutResponse.callId: string → integer [MAJOR]"),
         "{stdout}"
     );
-    assert!(stdout.contains("semver: BREAKING"), "{stdout}");
+    assert!(stdout.contains("semver: MAJOR"), "{stdout}");
     assert!(stdout.contains("3 corrections match nothing"), "{stderr}");
     for target in [
         "$.paths['/calling/v1/callouts'].post.responses",
