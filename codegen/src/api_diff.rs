@@ -552,6 +552,10 @@ fn strip_words(value: &mut Value) {
             }
             map.retain(|k, _| !k.starts_with("x-"));
             map.values_mut().for_each(strip_words);
+            // Key order is not meaning (`{"type", "maxLength"}` is `{"maxLength", "type"}`).
+            let mut sorted: Vec<(String, Value)> = std::mem::take(map).into_iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            map.extend(sorted);
         }
         Value::Array(items) => items.iter_mut().for_each(strip_words),
         _ => {}
@@ -959,5 +963,18 @@ mod tests {
             text.contains("      sinch-voice: method Client::get_recording added\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn key_order_is_not_a_change() {
+        let old = doc(
+            json!({}),
+            json!({"A": {"properties": {"x": {"type": "integer", "minimum": 0, "maximum": 9}}}}),
+        );
+        let new = doc(
+            json!({}),
+            json!({"A": {"properties": {"x": {"maximum": 9, "minimum": 0, "type": "integer"}}}}),
+        );
+        assert!(summary(old, new).changes.is_empty());
     }
 }
