@@ -141,7 +141,7 @@ impl Surface {
         for (path, method) in normalise::operations(doc) {
             let body = resolve(doc, &doc["paths"][&path][method]["requestBody"]);
             if let Some(schema) = body.pointer("/content/application~1json/schema") {
-                collect_schema_refs(schema, &mut todo);
+                crate::generate::collect_refs(schema, &mut todo);
             }
         }
         let mut builders = BTreeSet::new();
@@ -149,7 +149,7 @@ impl Surface {
             if let Some(schema) = schemas.get(&name)
                 && builders.insert(name)
             {
-                collect_schema_refs(schema, &mut todo);
+                crate::generate::collect_refs(schema, &mut todo);
             }
         }
         // Only objects with fields have builders (unions and enums are reached through).
@@ -183,23 +183,6 @@ impl Surface {
             .iter()
             .filter(|e| e.name == name)
             .find_map(|e| e.variant_for(text))
-    }
-}
-
-fn collect_schema_refs(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(name) = map
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-            {
-                out.push(name.to_string());
-            }
-            map.values().for_each(|v| collect_schema_refs(v, out));
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_schema_refs(v, out)),
-        _ => {}
     }
 }
 

@@ -443,7 +443,8 @@ fn closure(spec: &Value, roots: &[String]) -> Vec<String> {
     out
 }
 
-fn collect_refs(value: &Value, out: &mut Vec<String>) {
+/// The component schema names `$ref`s in `value` point at, unescaped.
+pub(crate) fn collect_refs(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             if let Some(name) = map
