@@ -164,7 +164,11 @@ fn the_effective_spec_has_the_fourteen_real_operations() {
         .map(|s| s["url"].as_str().unwrap())
         .collect();
     assert_eq!(servers.len(), 6, "{servers:?}");
-    assert!(spec["components"]["securitySchemes"]["Application"].is_object());
+    let schemes = spec["components"]["securitySchemes"].as_object().unwrap();
+    assert!(
+        schemes.contains_key("Basic") && schemes.contains_key("Signed"),
+        "{schemes:?}"
+    );
 }
 
 #[test]
@@ -240,19 +244,21 @@ fn an_overlay_of_the_wrong_shape_names_the_path() {
 
 #[test]
 fn a_dead_target_in_the_real_corrections_names_the_action() {
-    // The vendor drops the invented per-number path: our correction that removes it is now dead.
-    let spec: String = repo_file(SPEC_NAME).replace(
-        "  /calling/v1/configuration/numbers/{number}:",
-        "  /calling/v1/configuration/numbers/{number}/gone:",
+    // The vendor renames the callId path parameter: our correction that types it is now dead.
+    let spec: String =
+        repo_file(SPEC_NAME).replacen("\n    callId:\n", "\n    callIdentifier:\n", 1);
+    assert_ne!(
+        spec,
+        repo_file(SPEC_NAME),
+        "the fixture edit must change the spec"
     );
     let err = generate_with(&spec, Some(&repo_file(CORRECTIONS_NAME))).unwrap_err();
     assert_eq!(err.kind, ErrorKind::DeadTarget);
     assert_eq!(err.file, CORRECTIONS_NAME);
     assert!(err.path.starts_with("$.actions["), "{err}");
-    assert!(err.problem.contains("Invented resource"), "{err}");
+    assert!(err.problem.contains("CallId rule"), "{err}");
     assert!(
-        err.problem
-            .contains("$.paths['/calling/v1/configuration/numbers/{number}']"),
+        err.problem.contains("$.components.parameters.callId"),
         "{err}"
     );
 }

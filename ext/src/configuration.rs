@@ -57,62 +57,62 @@ fn check_capability(capability: Option<&Capability>) -> Result<(), Error> {
     }
 }
 
-/// An application's callback URLs: where the platform sends ICE, ACE, PIE, DiCE and Notify.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct CallbackUrls {
-    #[serde(default)]
-    url: CallbackUrlPair,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-struct CallbackUrlPair {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    primary: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    fallback: Option<String>,
-}
+/// An application's callback URLs to set: where the platform sends ICE, ACE, PIE, DiCE and
+/// Notify. The spec's [`ApplicationCallbacks`] body, checked on its way out.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CallbackUrls(types::ApplicationCallbacks);
 
 impl CallbackUrls {
     /// Callbacks go to `url` (http or https).
     pub fn primary(url: impl Into<String>) -> Self {
-        CallbackUrls {
-            url: CallbackUrlPair {
-                primary: Some(url.into()),
-                fallback: None,
-            },
-        }
+        let mut urls = CallbackUrls::default();
+        urls.pair().primary = Some(url.into());
+        urls
     }
 
     /// Used when the primary URL times out or fails.
     pub fn fallback(mut self, url: impl Into<String>) -> Self {
-        self.url.fallback = Some(url.into());
+        self.pair().fallback = Some(url.into());
         self
+    }
+
+    fn pair(&mut self) -> &mut types::ApplicationCallbacksUrl {
+        self.0.url.get_or_insert_with(Default::default)
     }
 
     /// The primary URL, when one is set.
     pub fn primary_url(&self) -> Option<&str> {
-        self.url.primary.as_deref()
+        self.0.url.as_ref()?.primary.as_deref()
     }
 
     /// The fallback URL, when one is set.
     pub fn fallback_url(&self) -> Option<&str> {
-        self.url.fallback.as_deref()
+        self.0.url.as_ref()?.fallback.as_deref()
     }
 
     /// Whether the platform would take these URLs: the primary given, each an http(s) URL
     /// with a host (`x`, `javascript:`, `file:` are refused, naming `url.primary` or
     /// `url.fallback`). Setting them checks this first.
     pub fn check(&self) -> Result<(), Error> {
-        match &self.url.primary {
+        match self.primary_url() {
             Some(url) => wire::http_url("url.primary", url)?,
             None => return Err(Error::invalid_input("url.primary", "required")),
         }
-        if let Some(url) = &self.url.fallback {
+        if let Some(url) = self.fallback_url() {
             wire::http_url("url.fallback", url)?;
         }
         Ok(())
     }
 }
+
+impl PartialEq for CallbackUrls {
+    fn eq(&self, other: &Self) -> bool {
+        (self.primary_url(), self.fallback_url()) == (other.primary_url(), other.fallback_url())
+    }
+}
+
+impl Eq for CallbackUrls {}
 
 /// The account's numbers (`list_numbers`): every number, no pagination.
 pub use sinch_voice_raw::types::NumberList;
@@ -129,7 +129,7 @@ pub use sinch_voice_raw::types::ApplicationCallbacks;
 impl IntoRequest<types::ApplicationCallbacks> for CallbackUrls {
     fn into_request(self) -> Result<types::ApplicationCallbacks, FieldError> {
         self.check().map_err(wire::field_error)?;
-        wire::to_raw("callbacks", &self)
+        Ok(self.0)
     }
 }
 

@@ -337,7 +337,7 @@ fn assert_request(request: &Received, method: Method, path: &str, body: Option<V
     );
     assert_eq!(request.path_and_query, path, "path of {method} request");
     assert_eq!(header(request, "accept"), Some("application/json"));
-    assert_eq!(header(request, "api-version"), Some("1.0"));
+    assert_eq!(header(request, "api-version"), Some("1.0.1"));
     assert_body(request, body);
 }
 

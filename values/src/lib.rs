@@ -19,12 +19,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod callout_reply;
 mod destination;
 mod field;
 mod open_enum;
 mod read;
 mod rules;
 
+pub use callout_reply::{AceReplyText, IceReplyText, PieReplyText};
 pub use destination::{Destination, DestinationType, OwnedDestination};
 pub use field::{FieldError, IntoValue};
 pub use read::read_str;

@@ -28,7 +28,8 @@ pub struct Options {
     only: Option<String>,
 }
 
-/// A spec change, as Overlay actions appended to `spec/corrections.yaml`, and the change the
+/// A spec change, as Overlay actions appended to `spec/corrections.yaml` (targets are the
+/// vendor's nodes, as a vendor edit would change them), and the change the
 /// API summary must list for it (so a case that silently changes nothing fails).
 struct Case {
     name: &'static str,
@@ -40,7 +41,7 @@ const CASES: [Case; 5] = [
     Case {
         name: "optional field added",
         actions: r#"
-  - target: $.components.schemas.TtsCallout.properties
+  - target: $.components.schemas.ttsCallout.properties
     description: semver case, an optional request property.
     update:
       fooBar:
@@ -51,7 +52,7 @@ const CASES: [Case; 5] = [
     Case {
         name: "field removed",
         actions: r#"
-  - target: $.components.schemas.CallInformation.properties.custom
+  - target: $.components.schemas.getCallResponseObj.properties.custom
     description: semver case, an answer property removed.
     remove: true
 "#,
@@ -60,7 +61,7 @@ const CASES: [Case; 5] = [
     Case {
         name: "optional field made required",
         actions: r#"
-  - target: $.components.schemas.TtsCallout.required
+  - target: $.components.schemas.ttsCallout.required
     description: semver case, an optional request property made required.
     update: locale
 "#,

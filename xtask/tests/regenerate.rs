@@ -42,7 +42,8 @@ fn check_passes_on_the_unchanged_tree() {
 fn check_against_a_changed_spec_exits_1_with_a_diff_naming_the_change() {
     let dir = tempfile::tempdir().unwrap();
     let spec = std::fs::read_to_string(root().join("spec/sinch-voice.openapi.yaml")).unwrap();
-    let anchor = "    CalloutResponse:\n      type: object\n      properties:\n";
+    // The vendor's getCalloutResponseObj, which the corrections name CalloutResponse.
+    let anchor = "    getCalloutResponseObj:\n      type: object\n      description: The returned call ID.\n      properties:\n";
     assert!(spec.contains(anchor));
     let changed = spec.replace(
         anchor,
@@ -88,8 +89,8 @@ fn a_dead_overlay_target_fails_naming_the_action() {
     let dir = tempfile::tempdir().unwrap();
     let spec = std::fs::read_to_string(root().join("spec/sinch-voice.openapi.yaml")).unwrap();
     let changed = spec.replace(
-        "    ManageParticipantRequest:\n",
-        "    ParticipantCommand:\n",
+        "    manageConferenceParticipantRequest:\n",
+        "    participantCommand:\n",
     );
     let copy = dir.path().join("spec.yaml");
     std::fs::write(&copy, changed).unwrap();
@@ -107,11 +108,11 @@ fn a_dead_overlay_target_fails_naming_the_action() {
     assert!(stderr.contains("nothing written"), "{stderr}");
     assert!(stdout.contains("spec/corrections.yaml"), "{stdout}");
     assert!(
-        stdout.contains("$.components.schemas.ManageParticipantRequest"),
+        stdout.contains("$.components.schemas.manageConferenceParticipantRequest"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("command is required and moh is missing"),
+        stdout.contains("in-place correction of manageConferenceParticipantRequest"),
         "{stdout}"
     );
     // Nothing half-written.
@@ -207,15 +208,17 @@ fn check_against_a_new_spec_names_the_removed_operation_the_retyped_field_and_ev
  {
     let spec = std::fs::read_to_string(root().join("spec/sinch-voice.openapi.yaml")).unwrap();
     let start = spec.find("  /calling/v1/callouts:\n").unwrap();
-    let end = spec.find("  /calling/v1/calls/id/{call_id}:\n").unwrap();
+    let end = spec.find("  /calling/v1/calls/id/{callId}:\n").unwrap();
     let changed = format!("{}{}", &spec[..start], &spec[end..]);
-    let retyped = "        callId:\n          type: string\n          description: The unique call identifier for the initiated call";
+    // The vendor's getCalloutResponseObj (CalloutResponse here): the corrections change only
+    // its description, so the vendor's new type reaches the client.
+    let retyped = "        callId:\n          type: string\n          description: The returned call identifier.";
     assert!(changed.contains(retyped));
     let changed = changed.replace(retyped, &retyped.replace("type: string", "type: integer"));
-    let moh =
-        "        mohClass:\n          type: string\n          description: Music on hold class\n";
-    assert!(changed.contains(moh));
-    let changed = changed.replace(moh, "");
+    // getCallResponseObj (CallInformation) loses the timestamp a correction retypes.
+    let timestamp = "        timestamp:\n          type: string\n          format: date-time\n          description: The date and time of the call.\n";
+    assert!(changed.contains(timestamp));
+    let changed = changed.replace(timestamp, "");
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("spec.yaml");
     std::fs::write(&copy, changed).unwrap();
@@ -233,11 +236,11 @@ fn check_against_a_new_spec_names_the_removed_operation_the_retyped_field_and_ev
         "{stdout}"
     );
     assert!(stdout.contains("semver: MAJOR"), "{stdout}");
-    assert!(stdout.contains("3 corrections match nothing"), "{stderr}");
+    assert!(stdout.contains("4 corrections match nothing"), "{stdout}");
     for target in [
         "$.paths['/calling/v1/callouts'].post.responses",
         "$.paths['/calling/v1/callouts'].post,",
-        "$.components.schemas.ConferenceCallout.properties.mohClass",
+        "$.components.schemas.getCallResponseObj.properties.timestamp",
     ] {
         assert!(stdout.contains(target), "{target} missing:\n{stdout}");
     }
@@ -351,7 +354,10 @@ fn every_normalisation_pass_has_a_spec_whose_crate_compiles() {
 
 #[test]
 fn a_new_vendor_spec_shows_stale_corrections_then_the_api_diff_and_exits_nonzero() {
-    let spec = std::path::PathBuf::from(data("vendor-openapi/sinch-voice-1.0.1.yaml"));
+    // A different text of the same API: a 2021 third-party spec (provenance beside it).
+    let spec = std::path::PathBuf::from(data(
+        "vendor-openapi/ballerina-sinch-voice-openapi-2021.yaml",
+    ));
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("trial");
     for extra in [
@@ -376,7 +382,7 @@ fn a_new_vendor_spec_shows_stale_corrections_then_the_api_diff_and_exits_nonzero
         );
         // Each stale correction is listed with its description.
         assert!(
-            stdout.contains("(\"Seed parameter `call_id` is spelled `callId`"),
+            stdout.contains("(\"(was 3) The call id is checked with the CallId rule"),
             "{stdout}"
         );
     }

@@ -1,6 +1,6 @@
 //! A spec change reaches users of `sinch_voice` with no hand edit: a scratch copy of the
-//! workspace's crates is generated from the spec plus four changes (an optional request
-//! property, an answer property, an enum value, an operation), and a user's program that uses
+//! workspace's crates is generated from a changed vendor spec (an optional request property,
+//! an answer property, an operation) plus an enum value, and a user's program that uses
 //! each of them through `sinch_voice` (never `sinch_voice::raw`) is built and run.
 
 use std::path::{Path, PathBuf};
@@ -13,22 +13,30 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The changes, as Overlay actions after our corrections.
-const CHANGES: &str = r#"
+/// What the vendor's next text adds, as edits of spec/sinch-voice.openapi.yaml: (anchor, text
+/// inserted after it). Our corrections are left as they are.
+const VENDOR_EDITS: [(&str, &str); 3] = [
+    (
+        // An optional request property of the vendor's ttsCallout (TtsCallout here).
+        "    ttsCallout:\n      type: object\n      description: >-\n        The text-to-speech callout calls a phone number and plays a synthesized\n        text messages or pre-recorded sound files.\n      required:\n        - destination\n      properties:\n",
+        "        fooBar:\n          type: string\n          maxLength: 8\n          description: A new option of the callout.\n",
+    ),
+    (
+        // An answer property of the vendor's getCallResponseObj (CallInformation here).
+        "    getCallResponseObj:\n      type: object\n      properties:\n",
+        "        rdnis:\n          type: string\n          description: The number the call was forwarded from.\n",
+    ),
+    (
+        // An operation.
+        "paths:\n",
+        "  /calling/v1/calls/id/{callId}/recording:\n    get:\n      operationId: getRecording\n      summary: Get the recording of a call\n      parameters:\n        - $ref: '#/components/parameters/callId'\n      responses:\n        '200':\n          description: The call.\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/getCallResponseObj'\n        4XX:\n          $ref: '#/components/responses/OtherClientError'\n",
+    ),
+];
+
+/// The enum value is added by a correction: the call status is our own component (1.0.1 has
+/// it only inline), so a value for it is ours to add.
+const CORRECTION: &str = r#"
   # ---------------------------------------------------------------- the test's spec change
-  - target: $.components.schemas.TtsCallout.properties
-    description: The test's change, an optional request property.
-    update:
-      fooBar:
-        type: string
-        maxLength: 8
-        description: A new option of the callout.
-  - target: $.components.schemas.CallInformation.properties
-    description: The test's change, an answer property.
-    update:
-      rdnis:
-        type: string
-        description: The number the call was forwarded from.
   - target: $.components.schemas.CallStatus
     description: The test's change, an enum value (the enum written again).
     remove: true
@@ -39,26 +47,6 @@ const CHANGES: &str = r#"
         type: string
         enum: [ONGOING, FINAL, QUEUED]
         x-enum-varnames: [Ongoing, Final, Queued]
-  - target: $.paths
-    description: The test's change, an operation.
-    update:
-      /calling/v1/calls/id/{callId}/recording:
-        get:
-          operationId: getRecording
-          summary: Get the recording of a call
-          parameters:
-            - $ref: '#/components/parameters/CallIdentifier'
-          responses:
-            '200':
-              description: The call.
-              content:
-                application/json:
-                  schema:
-                    $ref: '#/components/schemas/CallInformation'
-            4XX:
-              $ref: '#/components/responses/OtherClientError'
-            5XX:
-              $ref: '#/components/responses/OtherServerError'
 "#;
 
 const USER_PROGRAM: &str = r##"
@@ -110,8 +98,12 @@ fn copy_dir(from: &Path, to: &Path) {
 fn an_added_property_enum_value_and_operation_reach_a_sinch_voice_user() {
     let root = root();
     let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
-    let spec = read("spec/sinch-voice.openapi.yaml");
-    let corrections = read("spec/corrections.yaml") + CHANGES;
+    let mut spec = read("spec/sinch-voice.openapi.yaml");
+    for (anchor, added) in VENDOR_EDITS {
+        assert_eq!(spec.matches(anchor).count(), 1, "{anchor}");
+        spec = spec.replacen(anchor, &format!("{anchor}{added}"), 1);
+    }
+    let corrections = read("spec/corrections.yaml") + CORRECTION;
     let output = sinch_voice_codegen::generate(&sinch_voice_codegen::Input {
         spec: sinch_voice_codegen::Source {
             name: "spec/sinch-voice.openapi.yaml",

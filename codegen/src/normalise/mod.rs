@@ -9,6 +9,7 @@
 //! |---|---|---|
 //! | `version` | [`version`] | 3.1 → 3.0.3; Swagger 2.0, 3.2 and non-OpenAPI refused by name |
 //! | `webhooks` | [`webhooks`] | 3.1 `webhooks` → `x-webhooks`, the 3.0 convention |
+//! | `renames` | [`renames`] | a component schema's `x-sinch-name` becomes its name |
 //! | `defs` | [`defs`] | `$defs` nested in component schemas → `components/schemas` |
 //! | `refs` | [`refs`] | `$ref`s typify cannot follow: deep, empty, dangling, cyclic |
 //! | `schemas` | [`schemas`] | 3.1 / JSON Schema 2020 forms → 3.0 forms |
@@ -30,6 +31,7 @@ mod names;
 mod operation_ids;
 mod params;
 mod refs;
+mod renames;
 mod responses;
 mod schema_names;
 mod schemas;
@@ -165,6 +167,7 @@ pub(crate) fn normalise(doc: &mut Value, report: &mut Report) -> Result<(), Erro
         ));
     }
     webhooks::run(doc, report);
+    renames::run(doc, report)?;
     defs::run(doc, report);
     refs::run(doc, report)?;
     schemas::run(doc, report);

@@ -70,7 +70,7 @@ pub(super) fn for_generator(doc: &mut Value, report: &mut Report) {
     retarget(doc, &prefixes);
 }
 
-fn retarget(value: &mut Value, prefixes: &[(String, String)]) {
+pub(super) fn retarget(value: &mut Value, prefixes: &[(String, String)]) {
     match value {
         Value::Object(map) => {
             for (k, child) in map.iter_mut() {
