@@ -176,7 +176,7 @@ async fn with_progress<T>(work: impl std::future::Future<Output = T>) -> T {
 /// A command with its files read and parsed.
 enum Job {
     Callout(CalloutOp),
-    Custom(Box<CustomCallout<'static>>),
+    Custom(Box<CustomCallout>),
     Call(CallOp),
     CallUpdate(String, CallUpdate<'static>),
     LegUpdate(String, CallLeg, LegUpdate<'static>),
@@ -190,7 +190,7 @@ fn prepare(command: Command) -> Result<Job, Failure> {
     Ok(match command {
         Command::Callout(CalloutOp::Custom { ice, ace, pie }) => {
             let ice: IceResponse<'static> = read_svaml(&ice)?;
-            let mut callout = CustomCallout::with_ice(ice);
+            let mut callout = CustomCallout::new().ice(ice);
             if let Some(ace) = ace {
                 let svaml: AceResponse<'static> = read_svaml(&ace)?;
                 callout = callout.ace(svaml);

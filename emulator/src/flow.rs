@@ -344,9 +344,9 @@ pub(crate) fn start_callout(
                 Options {
                     enable_ace: true,
                     enable_dice: true,
-                    ice: c.ice,
-                    ace: c.ace,
-                    pie: c.pie,
+                    ice: c.ice.map(|reply| reply.into_string()),
+                    ace: c.ace.map(|reply| reply.into_string()),
+                    pie: c.pie.map(|reply| reply.into_string()),
                     ..Options::default()
                 },
             )

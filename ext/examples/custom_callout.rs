@@ -28,8 +28,9 @@ async fn main() -> Result<(), sinch_voice::Error> {
         .say("Connecting you now.", "en-US")
         .connect_pstn(ConnectPstn::to(&args.connect).cli(&args.cli))
         .build()?;
-    let callout = CustomCallout::with_ice(ice)
-        .to(&args.to)
+    let callout = CustomCallout::new()
+        .ice(ice)
+        .destination(&args.to)
         .cli(&args.cli)
         .ace(AceResponse::builder().proceed().build()?);
     let call_id = Client::from_env()?.callout(callout).await?;

@@ -20,7 +20,6 @@
 
 use std::borrow::Cow;
 
-use serde::Serialize;
 use sinch_voice_raw::operations::IntoRequest;
 use sinch_voice_raw::types;
 
@@ -29,7 +28,8 @@ use crate::error::Error;
 use crate::svaml::{Ace, ConferenceDtmfOptions, Context, Ice, Pie, Prompt, Svaml};
 use crate::svaml::{MAX_TTS_CHARS, prompt::field_problems};
 use crate::values::{
-    CallId, Destination, DestinationType, Domain, Dtmf, E164, FieldError, IntoValue,
+    AceReplyText, CallId, Destination, DestinationType, Domain, E164, FieldError, IceReplyText,
+    IntoValue, PieReplyText,
 };
 use crate::wire;
 
@@ -104,142 +104,34 @@ impl<'a, C: Context> From<Svaml<'a, C>> for CalloutReply<'a, C> {
     }
 }
 
-/// A callout driven by SVAML (or your callback URLs) at each event.
+/// A callout driven by SVAML (or your callback URLs) at each event: generated from the spec's
+/// `CustomCallout`, made with `CustomCallout::new()`. Its `ice`, `ace` and `pie` take a
+/// [`CalloutReply`] or typed SVAML of that event only (`IceResponse` for `ice`, ...).
 ///
 /// With inline ICE SVAML that says where the call goes (e.g. a `connectPstn`), leave
-/// [`to`](Self::to) and [`cli`](Self::cli) out.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[must_use = "pass it to Client::callout"]
-pub struct CustomCallout<'a> {
-    cli: Option<Text<'a>>,
-    destination: Option<Destination<'a>>,
-    dtmf: Option<Text<'a>>,
-    custom: Option<Text<'a>>,
-    max_duration: Option<u64>,
-    ice: Option<CalloutReply<'a, Ice>>,
-    ace: Option<CalloutReply<'a, Ace>>,
-    pie: Option<CalloutReply<'a, Pie>>,
+/// `destination` and `cli` out.
+pub use sinch_voice_raw::requests::CustomCallout;
+
+/// A reply goes into a custom callout as the text the platform reads: a URL (checked to be
+/// http or https) or the SVAML as JSON.
+macro_rules! reply_text {
+    ($($context:ty => $text:ty),*) => {$(
+        impl IntoValue<$text> for CalloutReply<'_, $context> {
+            fn into_value(self) -> Result<$text, FieldError> {
+                self.check("").map_err(wire::field_error)?;
+                Ok(<$text>::from_wire(self.to_wire()))
+            }
+        }
+
+        impl IntoValue<$text> for Svaml<'_, $context> {
+            fn into_value(self) -> Result<$text, FieldError> {
+                CalloutReply::Svaml(self).into_value()
+            }
+        }
+    )*};
 }
 
-/// The wire form: ICE, ACE and PIE as JSON strings inside the body.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CustomCalloutWire<'w> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    cli: Option<&'w str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    destination: Option<&'w Destination<'w>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    dtmf: Option<&'w str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    custom: Option<&'w str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max_duration: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ice: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ace: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pie: Option<String>,
-}
-
-impl<'a> CustomCallout<'a> {
-    /// A custom callout with nothing set: the platform asks your callback URL at each event.
-    pub fn new() -> Self {
-        CustomCallout::default()
-    }
-
-    /// A custom callout whose Incoming Call Event is answered by `ice`: typed SVAML (an
-    /// [`IceResponse`](crate::svaml::IceResponse)) or [`CalloutReply::url`].
-    pub fn with_ice(ice: impl Into<CalloutReply<'a, Ice>>) -> Self {
-        CustomCallout {
-            ice: Some(ice.into()),
-            ..CustomCallout::default()
-        }
-    }
-
-    /// Whom to call (a number or any [`Destination`]), when the ICE reply does not say.
-    pub fn to(mut self, destination: impl Into<Destination<'a>>) -> Self {
-        self.destination = Some(destination.into());
-        self
-    }
-
-    /// The caller id (E.164).
-    pub fn cli(mut self, cli: impl Into<Text<'a>>) -> Self {
-        self.cli = Some(cli.into());
-        self
-    }
-
-    /// DTMF tones played when the callee answers.
-    pub fn dtmf(mut self, tones: impl Into<Text<'a>>) -> Self {
-        self.dtmf = Some(tones.into());
-        self
-    }
-
-    /// Free text that comes back in the callbacks.
-    pub fn custom(mut self, custom: impl Into<Text<'a>>) -> Self {
-        self.custom = Some(custom.into());
-        self
-    }
-
-    /// Ends the call after `seconds` (at most 14400).
-    pub fn max_duration(mut self, seconds: u64) -> Self {
-        self.max_duration = Some(seconds);
-        self
-    }
-
-    /// The reply to the Answered Call Event.
-    pub fn ace(mut self, ace: impl Into<CalloutReply<'a, Ace>>) -> Self {
-        self.ace = Some(ace.into());
-        self
-    }
-
-    /// The reply to Prompt Input Events.
-    pub fn pie(mut self, pie: impl Into<CalloutReply<'a, Pie>>) -> Self {
-        self.pie = Some(pie.into());
-        self
-    }
-
-    fn check(&self) -> Result<(), Error> {
-        let at = |f: &str| format!("customCallout.{f}");
-        if let Some(d) = &self.destination {
-            check_destination(&at("destination"), d, false)?;
-        }
-        check_cli(&at("cli"), self.cli.as_deref())?;
-        check_dtmf(&at("dtmf"), self.dtmf.as_deref())?;
-        if let Some(r) = &self.ice {
-            r.check(&at("ice"))?;
-        }
-        if let Some(r) = &self.ace {
-            r.check(&at("ace"))?;
-        }
-        if let Some(r) = &self.pie {
-            r.check(&at("pie"))?;
-        }
-        Ok(())
-    }
-
-    fn wire(&self) -> CustomCalloutWire<'_> {
-        CustomCalloutWire {
-            cli: self.cli.as_deref(),
-            destination: self.destination.as_ref(),
-            dtmf: self.dtmf.as_deref(),
-            custom: self.custom.as_deref(),
-            max_duration: self.max_duration,
-            ice: self.ice.as_ref().map(CalloutReply::to_wire),
-            ace: self.ace.as_ref().map(CalloutReply::to_wire),
-            pie: self.pie.as_ref().map(CalloutReply::to_wire),
-        }
-    }
-}
-
-impl IntoRequest<Callout> for CustomCallout<'_> {
-    fn into_request(self) -> Result<Callout, FieldError> {
-        self.check().map_err(wire::field_error)?;
-        let custom_callout = wire::to_raw("customCallout", &self.wire())?;
-        Ok(Callout::CustomCallout { custom_callout })
-    }
-}
+reply_text!(Ice => IceReplyText, Ace => AceReplyText, Pie => PieReplyText);
 
 /// The body [`Client::callout`] would send, checked: for tests and previews.
 pub fn callout_body(callout: impl IntoRequest<Callout>) -> Result<Callout, Error> {
@@ -307,8 +199,7 @@ pub(crate) fn check_callout(body: &mut Callout) -> Result<(), Error> {
                 check_destination(&at("destination"), d, false)?;
             }
             check_cli(&at("cli"), c.cli.as_deref())?;
-            // The hand-written builder is not the generated one, which checks the spec's
-            // `maximum`: the same limit here.
+            // The builder checks the spec's `maximum`; a raw body given as it is does not.
             if let Some(seconds) = c.max_duration
                 && !(0..=crate::svaml::MAX_CALL_SECONDS as i64).contains(&seconds)
             {
@@ -387,13 +278,6 @@ fn check_cli(field: &str, cli: Option<&str>) -> Result<(), Error> {
     }
 }
 
-fn check_dtmf(field: &str, dtmf: Option<&str>) -> Result<(), Error> {
-    match dtmf {
-        Some(tones) => Dtmf::check(tones).map_err(|e| wire::invalid(field, e)),
-        None => Ok(()),
-    }
-}
-
 fn check_domain(field: &str, domain: Option<&Domain>) -> Result<(), Error> {
     match domain {
         None | Some(Domain::Pstn | Domain::Mxp) => Ok(()),
@@ -442,7 +326,8 @@ mod tests {
             .connect_pstn(ConnectPstn::to("+46701234567").cli("+14045001000"))
             .build()
             .unwrap();
-        let callout = CustomCallout::with_ice(ice)
+        let callout = CustomCallout::new()
+            .ice(ice)
             .ace(AceResponse::builder().proceed().build().unwrap())
             .pie(CalloutReply::url("https://example.com/pie"));
         let body = json(callout);
@@ -497,11 +382,11 @@ mod tests {
             "conferenceCallout.maxDuration"
         );
         assert_eq!(
-            field(CustomCallout::with_ice(CalloutReply::url(""))),
+            field(CustomCallout::new().ice(CalloutReply::url(""))),
             "customCallout.ice"
         );
         assert_eq!(
-            field(CustomCallout::with_ice(CalloutReply::url("ftp://x/y"))),
+            field(CustomCallout::new().ice(CalloutReply::url("ftp://x/y"))),
             "customCallout.ice"
         );
     }

@@ -29,6 +29,10 @@ pub fn park_in_ace() {
 pub fn answer_in_pie() {
     let _ = PieResponse::builder().instruction(Answer::default()).hangup().build();
 }
+
+pub fn ace_reply_as_ice(ace: AceResponse<'static>) {
+    let _ = sinch_voice::CustomCallout::new().ice(ace);
+}
 "#;
 
 /// Runs `cargo check` on a crate holding `MISTAKES` and returns what it printed.
@@ -107,6 +111,7 @@ fn a_disallowed_action_says_which_reply_refuses_it_and_what_each_allows() {
         "error[E0277]: `sinch_voice::svaml::Park<'_>` cannot answer this callback: a reply of context `sinch_voice::svaml::Ace` does not allow it",
         "error[E0277]: `sinch_voice::svaml::Answer` cannot answer this callback: a reply of context `sinch_voice::svaml::Pie` does not allow it",
         "not allowed in a reply of context `sinch_voice::svaml::Ace`",
+        "error[E0277]: `sinch_voice::svaml::Svaml<'_, sinch_voice::svaml::Ace>` is not a value for this field, whose type is `IceReplyText`",
     ] {
         assert!(
             stderr.contains(expected),
@@ -114,9 +119,21 @@ fn a_disallowed_action_says_which_reply_refuses_it_and_what_each_allows() {
         );
     }
     // The notes say where things belong; the macro that implements the rules stays out.
-    assert!(!stderr.contains("in this macro invocation"), "{stderr}");
+    let context_errors: Vec<&str> = stderr
+        .split("\nerror")
+        .filter(|e| e.contains("cannot answer this callback"))
+        .collect();
+    assert_eq!(context_errors.len(), 3, "{stderr}");
+    for error in context_errors {
+        assert!(!error.contains("in this macro invocation"), "{error}");
+        assert!(
+            !error.contains("the following other types implement"),
+            "{error}"
+        );
+    }
+    // A reply of the wrong event for a custom callout lists the replies each field takes.
     assert!(
-        !stderr.contains("the following other types implement"),
+        stderr.contains("`sinch_voice::svaml::Svaml<'_, sinch_voice::svaml::Ice>` implements `IntoValue<IceReplyText>`"),
         "{stderr}"
     );
     check_note::<Ice>(&stderr);

@@ -63,6 +63,9 @@ pub async fn put_through(client: &Client, patient: &str) -> Result<CallId, Error
         .say("Connecting you to the front desk.", LOCALE)
         .connect_pstn(ConnectPstn::to(FRONT_DESK).cli(OUR_NUMBER))
         .build()?;
-    let callout = CustomCallout::with_ice(ice).to(patient).cli(OUR_NUMBER);
+    let callout = CustomCallout::new()
+        .ice(ice)
+        .destination(patient)
+        .cli(OUR_NUMBER);
     client.callout(callout).await
 }

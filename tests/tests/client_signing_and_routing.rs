@@ -495,7 +495,7 @@ async fn invoke(client: &Client, name: &str) -> Result<(), Error> {
                 .connect_pstn(ConnectPstn::to(NUMBER))
                 .build()
                 .unwrap();
-            let callout = CustomCallout::with_ice(ice).cli(CLI).to(NUMBER);
+            let callout = CustomCallout::new().ice(ice).cli(CLI).destination(NUMBER);
             assert_eq!(client.callout(callout).await?, CALLOUT_ID);
         }
         "tts_callout" => {

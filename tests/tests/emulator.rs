@@ -574,7 +574,7 @@ async fn all_operations(auth: AuthMode) {
         .callout(
             CustomCallout::new()
                 .cli(OUR_OTHER_NUMBER)
-                .to(CALLER)
+                .destination(CALLER)
                 .custom("ops"),
         )
         .await
@@ -1036,7 +1036,7 @@ async fn outbound_custom_callout_ace_menu_pie_hangup() {
         .callout(
             CustomCallout::new()
                 .cli(OUR_OTHER_NUMBER)
-                .to(CALLER)
+                .destination(CALLER)
                 .custom("menu"),
         )
         .await
@@ -1147,8 +1147,9 @@ async fn typed_transcript_events_and_custom_callout_ice() {
     let custom = rig
         .client
         .callout(
-            CustomCallout::with_ice(ice.clone())
-                .to(CALLER)
+            CustomCallout::new()
+                .ice(ice.clone())
+                .destination(CALLER)
                 .cli(OUR_OTHER_NUMBER)
                 .ace(AceResponse::builder().proceed().build().unwrap()),
         )
@@ -1280,7 +1281,7 @@ async fn every_callback_is_signed_for_its_path() {
     rig.emulator.press(&inbound, "2");
     let callout = rig
         .client
-        .callout(CustomCallout::new().to(CALLER).custom("menu"))
+        .callout(CustomCallout::new().destination(CALLER).custom("menu"))
         .await
         .expect("custom callout");
     has_event(&rig.emulator, &callout, "ace").await;

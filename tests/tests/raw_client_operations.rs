@@ -466,7 +466,7 @@ async fn create_callout_sends_method_tag_and_nested_object() {
         custom_callout: types::CustomCallout::builder()
             .cli(text("+14045001000"))
             .destination(Some(number_destination(NUMBER)))
-            .ice(text(ice))
+            .ice(Some(sinch_voice::values::IceReplyText::from_wire(ice)))
             .try_into()
             .unwrap(),
     };

@@ -285,8 +285,9 @@ async fn custom_callout_with_every_field() {
         .unwrap();
     client(&server)
         .callout(
-            CustomCallout::with_ice(ice)
-                .to(TO)
+            CustomCallout::new()
+                .ice(ice)
+                .destination(TO)
                 .cli(CLI)
                 .dtmf("#")
                 .custom("c")
@@ -405,11 +406,15 @@ async fn refused_callout_values_name_the_field_and_send_nothing() {
             "customCallout.maxDuration",
         ),
         (
-            CustomCallout::with_ice(CalloutReply::url("")).into_request(),
+            CustomCallout::new()
+                .ice(CalloutReply::url(""))
+                .into_request(),
             "customCallout.ice",
         ),
         (
-            CustomCallout::with_ice(CalloutReply::url("ftp://x/y")).into_request(),
+            CustomCallout::new()
+                .ice(CalloutReply::url("ftp://x/y"))
+                .into_request(),
             "customCallout.ice",
         ),
         (
@@ -419,7 +424,7 @@ async fn refused_callout_values_name_the_field_and_send_nothing() {
             "customCallout.ace",
         ),
         (
-            CustomCallout::new().to("0701").into_request(),
+            CustomCallout::new().destination("0701").into_request(),
             "customCallout.destination.endpoint",
         ),
     ];

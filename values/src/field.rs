@@ -75,6 +75,11 @@ impl From<ValueError> for FieldError {
 /// Implemented for `T` itself and for what converts into it: text into the checked strings
 /// ([`E164`], [`ConferenceId`], [`CallId`], [`Dtmf`]), a number or any [`Destination`] into
 /// a destination, and each generated request builder into the body it builds.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a value for this field, whose type is `{T}`",
+    label = "this setter takes a `{T}` or what converts into one",
+    note = "a custom callout's `ice`, `ace` and `pie` each take the reply of that event only: an `IceResponse` (or a `CalloutReply<Ice>`) for `ice`, and so on"
+)]
 pub trait IntoValue<T> {
     /// The value, or the rule it breaks.
     fn into_value(self) -> Result<T, FieldError>;

@@ -29,8 +29,9 @@ pub use sinch_voice_raw::enums::{
     CallEndReason, CallResult, CallStatus, Capability, Domain, MusicOnHold, NumberType,
 };
 pub use sinch_voice_values::{
-    CallId, ConferenceId, Dtmf, E164, MAX_CALL_ID, MAX_CONFERENCE_ID, ValueError,
+    AceReplyText, Destination, DestinationType, FieldError, IceReplyText, IntoValue,
+    OwnedDestination, PieReplyText,
 };
 pub use sinch_voice_values::{
-    Destination, DestinationType, FieldError, IntoValue, OwnedDestination,
+    CallId, ConferenceId, Dtmf, E164, MAX_CALL_ID, MAX_CONFERENCE_ID, ValueError,
 };
