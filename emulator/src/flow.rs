@@ -953,12 +953,44 @@ impl Runner {
                 Ok(steps) => steps,
                 Err(error) => return self.illegal_svaml(error).await,
             };
+            let plays = !matches!(
+                steps.action,
+                Some(
+                    Action::ConnectPstn(_)
+                        | Action::ConnectMxp(_)
+                        | Action::ConnectSip(_)
+                        | Action::ConnectConf(_)
+                        | Action::ConnectStream(_)
+                        | Action::Hangup(_)
+                )
+            );
+            if matches!(context, Reply::Ice)
+                && plays
+                && let Err(end) = self.ring_own_destination().await
+            {
+                return end;
+            }
             self.instructions(&steps.instructions).await;
             match steps.action {
                 None => self.wait_until_over().await,
                 Some(action) => self.act(action).await,
             }
         })
+    }
+
+    /// A custom callout whose ICE plays something (a menu, a park, prompts) rings its own
+    /// destination first: someone must be on the line to hear it, and the call is billed
+    /// from the answer. A connect action dials instead (`dial_in_place`).
+    async fn ring_own_destination(&mut self) -> Result<(), End> {
+        let to = self.with_call(|c| c.to.clone()).unwrap_or_default();
+        if self.dialled || to.is_empty() {
+            return Ok(());
+        }
+        self.callout_intro();
+        self.ring(self.shared.callee(&to), None).await?;
+        self.answered();
+        self.dialled = true;
+        Ok(())
     }
 
     async fn illegal_svaml(&mut self, error: SvamlError) -> End {
@@ -1110,6 +1142,10 @@ impl Runner {
             call.to = target.endpoint.clone();
             call.to_type = target.kind.clone();
             call.domain = target.domain.clone();
+            // The caller id the connect action gives is the call's (the callout may have none).
+            if let Some(cli) = &target.cli {
+                call.from = cli.clone();
+            }
         });
         self.callout_intro();
         let scripted = self.shared.callee(&target.endpoint);

@@ -304,6 +304,12 @@ async fn callout(shared: &Arc<Shared>, body: &Bytes) -> Result<Response, ApiErro
         "ttsCallout" | "conferenceCallout" | "customCallout"
     ) {
         match &value[method.as_str()] {
+            // Stricter than the optional field reads: the platform refuses a null destination.
+            Value::Object(callout) if callout.get("destination") == Some(&Value::Null) => {
+                return Err(ApiError::bad_request(format!(
+                    "Invalid parameter `{method}.destination`: must not be null (leave it out, or give a destination)"
+                )));
+            }
             Value::Object(_) => {}
             Value::Null => {
                 return Err(ApiError::new(

@@ -919,3 +919,151 @@ async fn a_thousand_concurrent_inbound_calls() {
     }
     assert_eq!(rig.seen.lock().unwrap().len(), 2000);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_custom_callout_reports_the_cli_of_its_inline_connect_pstn() {
+    let rig = rig(|_| ok()).await;
+    let ice =
+        json!({ "action": { "name": "connectPstn", "number": CALLER, "cli": OUR_OTHER_NUMBER } })
+            .to_string();
+    let id = rig
+        .callout(json!({ "method": "customCallout", "customCallout": { "ice": ice } }))
+        .await;
+    // The callout itself dials the number of its ICE's connectPstn.
+    let s = rig
+        .emulator
+        .wait_for(&id, WAIT, |s| {
+            s.transcript
+                .iter()
+                .any(|e| matches!(e, TranscriptEntry::Connected { .. }))
+        })
+        .await
+        .unwrap();
+    assert_eq!(s.from, OUR_OTHER_NUMBER, "the call's caller id");
+    assert_eq!(s.to, CALLER);
+    let (status, info, _) = rig
+        .rest("GET", &format!("/calling/v1/calls/id/{id}"), None)
+        .await;
+    assert_eq!(status, 200, "{info}");
+    assert_eq!(info["from"]["endpoint"], OUR_OTHER_NUMBER, "{info}");
+    rig.emulator.hang_up_as(&id, Party::Callee).unwrap();
+    let s = rig.ended(&id).await;
+    assert_eq!(
+        body(&s, "dice")["from"],
+        OUR_OTHER_NUMBER.trim_start_matches('+')
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_custom_callout_that_waits_in_a_menu_reports_its_duration_and_debit() {
+    let rig = rig(|_| ok()).await;
+    let menu = menu_reply(json!({ "id": "main", "mainPrompt": "#tts[Press 1]",
+        "options": [{ "dtmf": "1", "action": "return(one)" }] }));
+    let id = rig
+        .callout(
+            json!({ "method": "customCallout", "customCallout": { "cli": OUR_NUMBER,
+            "destination": { "type": "number", "endpoint": CALLER }, "ice": menu.to_string() } }),
+        )
+        .await;
+    // The callee answers, hears the menu and waits in it.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    rig.emulator.hang_up_as(&id, Party::Callee).unwrap();
+    let s = rig.ended(&id).await;
+    let dice = body(&s, "dice");
+    assert!(dice["duration"].as_u64().unwrap() >= 2, "{dice}");
+    assert!(dice["debit"]["amount"].as_f64().unwrap() > 0.0, "{dice}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_null_destination_is_refused_naming_the_field() {
+    let rig = rig(|_| ok()).await;
+    for (method, body) in [
+        (
+            "ttsCallout",
+            json!({ "cli": OUR_NUMBER, "destination": null, "text": "Hi" }),
+        ),
+        (
+            "conferenceCallout",
+            json!({ "cli": OUR_NUMBER, "destination": null, "conferenceId": "room" }),
+        ),
+        (
+            "customCallout",
+            json!({ "cli": OUR_NUMBER, "destination": null, "ice": "https://example.com/ice" }),
+        ),
+    ] {
+        let (status, answer, _) = rig
+            .rest(
+                "POST",
+                "/calling/v1/callouts",
+                Some(json!({ "method": method, method: body })),
+            )
+            .await;
+        assert_eq!(status, 400, "{method}: {answer}");
+        assert!(
+            answer["message"].as_str().unwrap().contains("destination"),
+            "{method}: {answer}"
+        );
+    }
+}
+
+/// The values of a string enum of the effective spec.
+fn spec_enum(name: &str) -> Vec<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../spec/effective/sinch-voice.openapi.json"
+    );
+    let spec: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    spec["components"]["schemas"][name]["enum"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no enum {name}"))
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_call_answers_only_values_the_spec_lists() {
+    // The app fails every ICE: the call ends with the platform's CALLBACKERROR.
+    let rig = rig(|_| {
+        axum::response::IntoResponse::into_response(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
+    })
+    .await;
+    let failed = rig.emulator.inbound_call(CALLER, OUR_NUMBER).unwrap();
+    rig.ended(&failed).await;
+    let sip = rig
+        .callout(json!({ "method": "ttsCallout", "ttsCallout": {
+            "destination": { "type": "sip", "endpoint": "alice@sip.example.com" }, "text": "Hi" } }))
+        .await;
+    rig.ended(&sip).await;
+    let (domains, reasons, results, statuses) = (
+        spec_enum("Domain"),
+        spec_enum("CallEndReason"),
+        spec_enum("CallResult"),
+        spec_enum("CallStatus"),
+    );
+    let mut seen = Vec::new();
+    for id in [&failed, &sip] {
+        let (status, info, _) = rig
+            .rest("GET", &format!("/calling/v1/calls/id/{id}"), None)
+            .await;
+        assert_eq!(status, 200, "{info}");
+        for (field, list) in [
+            ("domain", &domains),
+            ("reason", &reasons),
+            ("result", &results),
+            ("status", &statuses),
+        ] {
+            let value = info[field]
+                .as_str()
+                .unwrap_or_else(|| panic!("{field}: {info}"));
+            assert!(
+                list.iter().any(|v| v == value),
+                "{field} {value:?} is not in {list:?}"
+            );
+            seen.push(value.to_string());
+        }
+    }
+    // The two values the spec once lacked are among those answered.
+    assert!(seen.contains(&"sip".to_string()), "{seen:?}");
+    assert!(seen.contains(&"CALLBACKERROR".to_string()), "{seen:?}");
+}
