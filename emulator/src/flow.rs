@@ -16,8 +16,8 @@ use serde_json::{Value, json};
 use sinch_voice::raw::types;
 use sinch_voice::signing::{SigningInput, format_timestamp, sign};
 use sinch_voice::svaml::{
-    AceResponse, Action, Amd, IceResponse, Instruction, Menu, OptionAction, Park, PieResponse,
-    RunMenu, SvamlError,
+    AceResponse, Action, Amd, DtmfMode, IceResponse, Instruction, Menu, OptionAction, Park,
+    PieResponse, RunMenu, SvamlError,
 };
 use sinch_voice::values::{CallEndReason, CallResult, CallStatus, DestinationType, Domain, E164};
 use tokio::sync::mpsc;
@@ -127,9 +127,34 @@ struct Options {
     locale: Option<String>,
     greeting: Option<String>,
     conference: Option<String>,
+    conference_dtmf: Option<ConferenceDtmf>,
     ice: Option<String>,
     ace: Option<String>,
     pie: Option<String>,
+}
+
+/// A participant's conference DTMF handling in `detect` mode (svaml.md §6.3): digits go to the
+/// app as a PIE (menuId = the conference id, type `sequence`) once `max_digits` are in, `#` is
+/// pressed, or `timeout` passes after a digit. `ignore` and `forward` send nothing.
+#[derive(Debug, Clone, Copy)]
+struct ConferenceDtmf {
+    max_digits: usize,
+    timeout: Duration,
+}
+
+impl ConferenceDtmf {
+    /// The options of a `connectConf` or a conference callout: the mode, and the limits with
+    /// their defaults (1 digit, 3000 ms).
+    fn detecting(
+        detect: bool,
+        max_digits: Option<u64>,
+        timeout_mills: Option<u64>,
+    ) -> Option<Self> {
+        detect.then(|| ConferenceDtmf {
+            max_digits: max_digits.unwrap_or(1).max(1) as usize,
+            timeout: Duration::from_millis(timeout_mills.unwrap_or(3000)),
+        })
+    }
 }
 
 /// How a call ends: `result` and `reason` go in the DiCE, `call_reason` in call information.
@@ -325,6 +350,13 @@ pub(crate) fn start_callout(
                 enable_ace: c.enable_ace.unwrap_or(false),
                 enable_dice: c.enable_dice.unwrap_or(false),
                 conference: Some(c.conference_id.to_string()),
+                conference_dtmf: c.conference_dtmf_options.as_ref().and_then(|o| {
+                    ConferenceDtmf::detecting(
+                        matches!(o.mode, Some(types::ConferenceDtmfOptionsMode::Detect)),
+                        o.max_digits.map(|d| d.get()),
+                        o.timeout_mills,
+                    )
+                }),
                 greeting: c.greeting,
                 locale: c.locale,
                 ..Options::default()
@@ -940,7 +972,8 @@ impl Runner {
                     text: greeting,
                 });
             }
-            return self.in_conference(&conference).await;
+            let dtmf = self.options.conference_dtmf;
+            return self.in_conference(&conference, dtmf).await;
         }
         self.wait_until_over().await
     }
@@ -1011,7 +1044,16 @@ impl Runner {
         match action {
             Action::Hangup(_) => End::answered(CallEndReason::ManagerHangup),
             Action::Continue(_) => self.callout_default().await,
-            Action::ConnectConf(c) => self.in_conference(&c.conference_id).await,
+            Action::ConnectConf(c) => {
+                let dtmf = c.conference_dtmf_options.as_ref().and_then(|o| {
+                    ConferenceDtmf::detecting(
+                        matches!(o.mode, Some(DtmfMode::Detect)),
+                        o.max_digits,
+                        o.timeout_mills,
+                    )
+                });
+                self.in_conference(&c.conference_id, dtmf).await
+            }
             Action::ConnectPstn(c) => {
                 let number = c
                     .number
@@ -1462,7 +1504,7 @@ impl Runner {
             .await
     }
 
-    async fn in_conference(&mut self, room: &str) -> End {
+    async fn in_conference(&mut self, room: &str, dtmf: Option<ConferenceDtmf>) -> End {
         {
             let mut state = self.shared.lock();
             let cli = state
@@ -1489,7 +1531,62 @@ impl Runner {
         self.record_transcript(TranscriptEntry::JoinedConference {
             conference: room.to_string(),
         });
-        self.wait_until_over().await
+        match dtmf {
+            Some(dtmf) => self.detect_conference_dtmf(room, dtmf).await,
+            None => self.wait_until_over().await,
+        }
+    }
+
+    /// In a conference with DTMF `detect`: keys are collected and sent as PIEs until the call
+    /// ends; the app's answer is only acknowledged (the docs ask for 200 OK).
+    async fn detect_conference_dtmf(&mut self, room: &str, dtmf: ConferenceDtmf) -> End {
+        let mut digits = String::new();
+        loop {
+            let next = if digits.is_empty() {
+                self.recv().await
+            } else {
+                match tokio::time::timeout(dtmf.timeout, self.recv()).await {
+                    Ok(next) => next,
+                    Err(_) => {
+                        self.conference_pie(room, std::mem::take(&mut digits)).await;
+                        continue;
+                    }
+                }
+            };
+            match next {
+                None => return End::answered(CallEndReason::CallerHangup),
+                Some(Input::HangUp(party)) => return End::answered(self.hangup_reason(party)),
+                Some(Input::Kick) => return End::answered(CallEndReason::ManagerHangup),
+                Some(Input::Update(update)) => return Box::pin(self.apply_update(*update)).await,
+                Some(Input::Keys(keys)) => {
+                    self.record_transcript(TranscriptEntry::Keys { keys: keys.clone() });
+                    for key in keys.chars() {
+                        if key != '#' {
+                            digits.push(key);
+                        }
+                        if key == '#' || digits.len() >= dtmf.max_digits {
+                            self.conference_pie(room, std::mem::take(&mut digits)).await;
+                        }
+                    }
+                }
+                Some(other) => self.ignored(other),
+            }
+        }
+    }
+
+    async fn conference_pie(&self, room: &str, digits: String) {
+        if digits.is_empty() {
+            return;
+        }
+        let mut pie = self.base_event("pie");
+        pie["conferenceId"] = json!(room);
+        pie["menuResult"] = json!({
+            "menuId": room,
+            "type": "sequence",
+            "value": digits,
+            "inputMethod": "dtmf",
+        });
+        let _ = self.callback_to(self.options.pie.clone(), pie).await;
     }
 
     async fn wait_until_over(&mut self) -> End {

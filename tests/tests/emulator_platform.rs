@@ -1067,3 +1067,75 @@ async fn get_call_answers_only_values_the_spec_lists() {
     assert!(seen.contains(&"sip".to_string()), "{seen:?}");
     assert!(seen.contains(&"CALLBACKERROR".to_string()), "{seen:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_in_a_detecting_conference_reach_the_app_as_sequence_pies() {
+    let rig = rig(|e| match e["event"].as_str() {
+        Some("ice") => svaml(
+            json!({ "action": { "name": "connectConf", "conferenceId": "sales",
+            "conferenceDtmfOptions": { "mode": "detect" } } }),
+        ),
+        _ => ok(),
+    })
+    .await;
+    let in_room = |s: &CallSnapshot| s.phase == sinch_voice_emulator::Phase::InConference;
+    let pies = |s: &CallSnapshot| -> Vec<Value> {
+        s.events
+            .iter()
+            .filter(|e| e.event == "pie")
+            .map(|e| e.body["menuResult"].clone())
+            .collect()
+    };
+    // connectConf, default maxDigits 1: each key is a PIE.
+    let inbound = rig.emulator.inbound_call(CALLER, OUR_NUMBER).unwrap();
+    rig.emulator
+        .wait_for(&inbound, WAIT, in_room)
+        .await
+        .unwrap();
+    assert!(rig.emulator.press(&inbound, "5"));
+    let s = rig
+        .emulator
+        .wait_for(&inbound, WAIT, |s| pies(s).len() == 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        pies(&s)[0],
+        json!({ "menuId": "sales", "type": "sequence", "value": "5", "inputMethod": "dtmf" })
+    );
+    let pie = s.events.iter().find(|e| e.event == "pie").unwrap();
+    assert_eq!(pie.body["conferenceId"], "sales");
+
+    // A conference callout: two digits, or what is in when 200 ms pass after a digit.
+    let id = rig
+        .callout(
+            json!({ "method": "conferenceCallout", "conferenceCallout": { "cli": OUR_NUMBER,
+            "destination": { "type": "number", "endpoint": CALLER }, "conferenceId": "room-2",
+            "conferenceDtmfOptions": { "mode": "detect", "maxDigits": 2, "timeoutMills": 200 } } }),
+        )
+        .await;
+    rig.emulator.wait_for(&id, WAIT, in_room).await.unwrap();
+    assert!(rig.emulator.press(&id, "12"));
+    assert!(rig.emulator.press(&id, "3"));
+    let s = rig
+        .emulator
+        .wait_for(&id, WAIT, |s| pies(s).len() == 2)
+        .await
+        .unwrap();
+    let values: Vec<String> = pies(&s)
+        .iter()
+        .map(|r| r["value"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(values, ["12", "3"]);
+    assert!(pies(&s).iter().all(|r| r["menuId"] == "room-2"));
+    // Without detect, keys in a conference are only heard.
+    let ignore = rig
+        .callout(
+            json!({ "method": "conferenceCallout", "conferenceCallout": { "cli": OUR_NUMBER,
+            "destination": { "type": "number", "endpoint": CALLER }, "conferenceId": "room-3" } }),
+        )
+        .await;
+    rig.emulator.wait_for(&ignore, WAIT, in_room).await.unwrap();
+    rig.emulator.press(&ignore, "9");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(pies(&rig.emulator.call(&ignore).unwrap()).is_empty());
+}
