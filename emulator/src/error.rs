@@ -1,4 +1,5 @@
-//! The platform's error answer: a status and `{status, errorCode, message, reference}` (rest-api.md §5).
+//! The platform's error answer: a status and `{status, errorCode, message, reference}` (the
+//! spec's `Error` schema).
 //! Used by both front doors (REST and control API), and by nothing they depend on.
 
 use axum::http::{HeaderValue, StatusCode, header};

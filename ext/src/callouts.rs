@@ -166,7 +166,8 @@ pub(crate) fn check_callout(body: &mut Callout) -> Result<(), Error> {
                 ));
             }
             // Refused, not warned: the platform answers a callId and the call never connects
-            // (rest-api.md: TTS callout `cli`), which a log line would leave for production.
+            // (the correction of ttsCallout `cli` in spec/corrections.yaml), which a log line
+            // would leave for production.
             if c.destination.is_number() && c.cli.is_none() {
                 return Err(Error::invalid_input(
                     at("cli"),

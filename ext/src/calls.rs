@@ -1,5 +1,5 @@
-//! Calls (rest-api.md §4.3, §4.4): read one, steer it with SVAML, play prompts on one leg;
-//! on the regional host, or on the host an ICE's `callResourceUrl` names.
+//! Calls (spec `getCall`, `updateCall`, `manageCallLeg`): read one, steer it with SVAML, play
+//! prompts on one leg; on the regional host, or on the host an ICE's `callResourceUrl` names.
 //!
 //! ```no_run
 //! # async fn run(client: sinch_voice::Client, call_id: sinch_voice::CallId) -> Result<(), sinch_voice::Error> {

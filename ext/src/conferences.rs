@@ -1,4 +1,6 @@
-//! Conferences (rest-api.md §4.6): who is in a room, and mute, hold, resume or remove them.
+//! Conferences (spec `getConference`, `manageConferenceParticipant`,
+//! `kickParticipantFromConference`, `kickAllFromConference`): who is in a room, and mute, hold,
+//! resume or remove them.
 //!
 //! ```no_run
 //! # async fn run(client: sinch_voice::Client) -> Result<(), sinch_voice::Error> {

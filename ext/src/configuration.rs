@@ -1,4 +1,5 @@
-//! Configuration (rest-api.md §4.7, host `callingapi.sinch.com`): the account's numbers, which
+//! Configuration (spec `listNumbers`, `assignNumbers`, `unassignNumber`, `queryNumber` and the
+//! callback-URL operations; host `callingapi.sinch.com`): the account's numbers, which
 //! application answers them, the application's callback URLs, and number look-ups.
 //!
 //! ```no_run

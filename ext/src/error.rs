@@ -203,8 +203,8 @@ impl From<crate::UnknownRegion> for Error {
     }
 }
 
-/// An error answer from Sinch (rest-api.md §5): the status, Sinch's `errorCode`, message and
-/// reference when the body has them, the body itself and the response headers.
+/// An error answer from Sinch (the spec's `Error` schema): the status, Sinch's `errorCode`,
+/// message and reference when the body has them, the body itself and the response headers.
 ///
 /// Its `Debug` shows at most the first [`ApiError::DEBUG_BODY_BYTES`] bytes of the body and of
 /// the message; the accessors give them whole.

@@ -1,4 +1,4 @@
-//! Sinch Voice regions and the two hosts every request goes to (rest-api.md §1).
+//! Sinch Voice regions and the two hosts every request goes to (the spec's `servers`).
 
 use std::fmt;
 use std::str::FromStr;

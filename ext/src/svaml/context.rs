@@ -91,7 +91,8 @@ context!(Patch, "PATCH", "a PATCH of a call", required: false,
                    SetCookie: SetCookie<'_>, Answer: Answer, StartRecording: StartRecording<'_>,
                    StopRecording: StopRecording]);
 
-// By hand: the macro needs at least one action, and a leg takes none (rest-api.md §4.4).
+// By hand: the macro needs at least one action, and a leg takes none (spec `manageCallLeg`:
+// `SVAMLLegControl` has instructions only).
 impl super::document::sealed::Sealed for Leg {}
 impl Context for Leg {
     const NAME: &'static str = "LEG";
