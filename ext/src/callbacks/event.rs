@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::timestamp::Timestamp;
@@ -90,7 +89,8 @@ open_enum! {
 }
 
 /// An answering-machine detection result.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AmdResult {
     /// The verdict.
@@ -105,7 +105,8 @@ pub struct AmdResult {
 }
 
 /// What a menu produced.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MenuResult<'a> {
@@ -162,7 +163,8 @@ macro_rules! event_struct {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
         #[serde(rename_all = "camelCase")]
         #[non_exhaustive]
         pub struct $name<'a> {
@@ -463,7 +465,8 @@ impl<'de> Deserialize<'de> for RawJson {
     }
 }
 
-impl JsonSchema for RawJson {
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for RawJson {
     fn schema_name() -> Cow<'static, str> {
         Cow::Borrowed("AnyValue")
     }

@@ -23,6 +23,7 @@ mod event;
 mod parse;
 mod request;
 mod scan;
+#[cfg(feature = "schemars")]
 mod schema;
 mod timestamp;
 mod verify;
@@ -45,6 +46,7 @@ pub use parse::ParseError;
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use parse::parse_with_serde_reader;
 pub use request::{CallbackError, SignedCallback};
+#[cfg(feature = "schemars")]
 pub use schema::schema_json;
 pub use timestamp::Timestamp;
 pub use verify::{DEFAULT_TOLERANCE, Verifier, VerifyError};

@@ -1,10 +1,8 @@
 //! Event timestamps: ISO 8601 with or without an offset (none means UTC), 0 to 9 fractional
 //! digits, as the platform and the SDKs send them.
 
-use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A point in time read leniently from an event.
@@ -47,9 +45,10 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
-impl JsonSchema for Timestamp {
-    fn schema_name() -> Cow<'static, str> {
-        Cow::Borrowed("Timestamp")
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Timestamp {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Timestamp")
     }
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {

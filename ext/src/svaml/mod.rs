@@ -43,6 +43,7 @@ mod error;
 mod model;
 mod parse;
 pub(crate) mod prompt;
+#[cfg(feature = "schemars")]
 mod schema;
 mod validate;
 mod write;
@@ -58,6 +59,7 @@ pub use enums::{DtmfMode, Indications, Transport};
 pub use error::{Issue, SvamlError};
 pub use model::*;
 pub use prompt::{Prompt, PromptPart};
+#[cfg(feature = "schemars")]
 pub use schema::schema_json;
 pub use validate::{
     MAX_CALL_SECONDS, MAX_COOKIE_BYTES, MAX_MENU_ID, MAX_PARK_SECONDS, MAX_TTS_CHARS,

@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::enums::{DtmfMode, Indications, Transport};
@@ -15,7 +14,8 @@ type Text<'a> = Cow<'a, str>;
 // ---------------------------------------------------------------- nested objects
 
 /// Per-participant DTMF handling in a conference (svaml.md §6.3).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConferenceDtmfOptions {
     /// `ignore` (default), `forward` or `detect`.
@@ -33,7 +33,8 @@ pub struct ConferenceDtmfOptions {
 }
 
 /// Answering-machine detection on `connectPstn` (svaml.md §6.4).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Amd {
     /// Turns detection on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,7 +48,8 @@ pub struct Amd {
 }
 
 /// Streaming parameters of `connectStream`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct StreamingOptions {
     /// Feature version, e.g. 1.
@@ -62,7 +64,8 @@ pub struct StreamingOptions {
 }
 
 /// Transcription of a recording.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TranscriptionOptions<'a> {
     /// Transcribe the recording.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,7 +80,8 @@ pub struct TranscriptionOptions<'a> {
 
 /// Where and how a call is recorded (svaml.md §6.5). A real upload needs `destination_url`
 /// and `credentials`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct StartRecordingOptions<'a> {
     /// `s3://bucket/folder/`, an Azure or Google Cloud Storage URL.
@@ -173,7 +177,8 @@ impl<'de, 'a> Deserialize<'de> for OptionAction<'a> {
     }
 }
 
-impl JsonSchema for OptionAction<'_> {
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for OptionAction<'_> {
     fn schema_name() -> Cow<'static, str> {
         Cow::Borrowed("OptionAction")
     }
@@ -202,11 +207,12 @@ fn dtmf_key<'de, 'a, D: Deserializer<'de>>(deserializer: D) -> Result<Text<'a>, 
 }
 
 /// One key of a menu (svaml.md §6.2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct MenuOption<'a> {
     /// The key: `0`-`9`, `*` or `#`.
     #[serde(deserialize_with = "dtmf_key")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub dtmf: Text<'a>,
     /// What the key does.
     pub action: OptionAction<'a>,
@@ -216,7 +222,8 @@ pub struct MenuOption<'a> {
 }
 
 /// One menu of a `runMenu` (svaml.md §6.1).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Menu<'a> {
     /// Menu id; one menu must be `main`.
@@ -312,7 +319,8 @@ impl<'a> Menu<'a> {
 // ---------------------------------------------------------------- actions
 
 /// Ends the call.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Hangup {
     /// Fields this crate does not know, kept as received and written back.
     #[serde(flatten)]
@@ -320,7 +328,8 @@ pub struct Hangup {
 }
 
 /// Lets call set-up proceed (typical ACE reply).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Continue {
     /// Fields this crate does not know, kept as received and written back.
     #[serde(flatten)]
@@ -328,7 +337,8 @@ pub struct Continue {
 }
 
 /// Connects the call to a phone number (svaml.md §3.3).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectPstn<'a> {
     /// E.164 number; the number dialled when absent.
@@ -407,7 +417,8 @@ impl<'a> ConnectPstn<'a> {
 }
 
 /// Connects the call to an in-app user (svaml.md §3.4).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectMxp<'a> {
     /// The user; needed unless the caller dialled them.
@@ -427,7 +438,8 @@ pub struct ConnectMxp<'a> {
 }
 
 /// Joins the caller to a conference (svaml.md §3.5).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectConf<'a> {
     /// The room, created on first join; at most 64 characters.
@@ -460,7 +472,8 @@ impl<'a> ConnectConf<'a> {
 }
 
 /// Connects the call to a SIP address (svaml.md §3.6).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectSip<'a> {
     /// The SIP address.
@@ -505,7 +518,8 @@ impl<'a> ConnectSip<'a> {
 }
 
 /// Streams the call's audio to a WebSocket server (closed beta; svaml.md §3.7).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectStream<'a> {
     /// The `wss://` server.
@@ -531,7 +545,8 @@ pub struct ConnectStream<'a> {
 }
 
 /// An IVR: menus of prompts and keys; the result comes back as a PIE (svaml.md §3.8).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RunMenu<'a> {
     /// Input accepted while a prompt plays (default true).
@@ -587,7 +602,8 @@ impl<'a> RunMenu<'a> {
 }
 
 /// Holds the call with a looping prompt (svaml.md §3.9).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Park<'a> {
     /// TTS voice / locale.
@@ -610,7 +626,8 @@ pub struct Park<'a> {
 // ---------------------------------------------------------------- instructions
 
 /// Plays prompts in order (svaml.md §4).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct PlayFiles<'a> {
     /// One prompt per element: file id, URL, `#href[..]`, `#tts[..]`, `#ssml[..]`.
     pub ids: Vec<Text<'a>>,
@@ -640,7 +657,8 @@ impl<'a> PlayFiles<'a> {
 }
 
 /// Speaks text (at most 600 characters by default).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Say<'a> {
     /// The text.
     pub text: Text<'a>,
@@ -653,7 +671,8 @@ pub struct Say<'a> {
 }
 
 /// Sends DTMF tones (`0`-`9`, `#`, `w` for a 500 ms pause).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SendDtmf<'a> {
     /// The tones.
     pub value: Text<'a>,
@@ -663,7 +682,8 @@ pub struct SendDtmf<'a> {
 }
 
 /// Stores a value carried into the later events of the call.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SetCookie<'a> {
     /// Cookie name.
     pub key: Text<'a>,
@@ -675,7 +695,8 @@ pub struct SetCookie<'a> {
 }
 
 /// Answers the incoming leg now (before prompts on an unanswered call).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Answer {
     /// Fields this crate does not know, kept as received and written back.
     #[serde(flatten)]
@@ -683,7 +704,8 @@ pub struct Answer {
 }
 
 /// Starts recording the call.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct StartRecording<'a> {
     /// Where and how.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -694,7 +716,8 @@ pub struct StartRecording<'a> {
 }
 
 /// Stops recording the call.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct StopRecording {
     /// Fields this crate does not know, kept as received and written back.
     #[serde(flatten)]

@@ -2,14 +2,14 @@
 
 use std::borrow::Cow;
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 type Text<'a> = Cow<'a, str>;
 
 /// A header passed along with a call (`{key, value}`): SIP headers, in-app call headers, and
 /// the cookies a callback carries.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CallHeader<'a> {
     /// Header name.
     #[serde(
@@ -48,7 +48,8 @@ impl<'a> CallHeader<'a> {
 }
 
 /// A price (`userRate`, `debit`, a number's `rate`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Price<'a> {
