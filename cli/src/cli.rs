@@ -255,8 +255,13 @@ pub(crate) enum EmulatorOp {
         #[arg(long)]
         after_ms: Option<u64>,
     },
-    /// Forget calls, conferences, scripted callees and the request log.
-    Reset,
+    /// End live calls as a hangup does (each gets its DiCE); forget calls, conferences,
+    /// scripted callees and the request log.
+    Reset {
+        /// Forget live calls at once, with no DiCE or other callback.
+        #[arg(long)]
+        quiet: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -366,8 +366,9 @@ impl Control {
                 done(global, &format!("next callee: {behaviour}"));
                 Ok(())
             }
-            EmulatorOp::Reset => {
-                self.request("POST", "/reset", Some(json!({}))).await?;
+            EmulatorOp::Reset { quiet } => {
+                self.request("POST", "/reset", Some(json!({ "quiet": quiet })))
+                    .await?;
                 done(global, "reset");
                 Ok(())
             }

@@ -330,4 +330,8 @@ fn a_callout_answered_by_hand_from_the_cli() {
             .unwrap()
             .is_array()
     );
+    // A quiet reset forgets every call at once.
+    let reset = sv(["emulator", "--emulator", &url, "reset", "--quiet"]).run();
+    assert_eq!(reset.code(), Some(0), "{}", reset.context());
+    assert!(emulator.call_ids().is_empty());
 }

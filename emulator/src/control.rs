@@ -100,6 +100,14 @@ struct HangUp {
     party: Option<Party>,
 }
 
+/// `POST /reset`: `quiet` forgets live calls at once, with no DiCE.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Reset {
+    #[serde(default)]
+    quiet: bool,
+}
+
 /// `POST /callees`: how the next callee (or the callee at one number) behaves.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -478,13 +486,17 @@ pub(crate) fn conferences(shared: &Shared) -> Vec<ConferenceView> {
         .collect()
 }
 
-/// Ends every ongoing call (without callbacks) and forgets calls, conferences, scripted
-/// callees and the request log. Numbers and callback URLs stay.
 /// Ends every live call as the platform's hangup does (its DiCE says `MANAGERHANGUP`), so an
 /// app that cleans up on DiCE sees it; each is forgotten once its DiCE is answered, finished
-/// calls at once.
-pub(crate) fn reset(shared: &Shared) {
+/// calls at once. `quiet`: live calls are forgotten at once and send nothing more (a callback
+/// already on its way still arrives). Conferences, scripted callees and the request log go too;
+/// numbers and callback URLs stay.
+pub(crate) fn reset(shared: &Shared, quiet: bool) {
     let mut state = shared.lock();
+    if quiet {
+        // A runner whose call is gone ends without callbacks (`finish` finds nothing to close).
+        state.calls.clear();
+    }
     state.calls.retain(|_, call| !call.done);
     for call in state.calls.values_mut() {
         call.forget_when_done = true;
@@ -606,6 +618,7 @@ pub(crate) fn read_every_body(data: &[u8]) {
     refused(parse::<Keys>(data));
     refused(parse::<Speech>(data));
     refused(parse::<HangUp>(data));
+    refused(parse::<Reset>(data));
     refused(parse::<AnswerBody>(data));
     refused(parse::<ScriptCallee>(data));
     refused(parse::<CallbackUrl>(data));
@@ -714,7 +727,8 @@ async fn serve(shared: &Arc<Shared>, request: Request) -> Result<Response, ApiEr
             StatusCode::NO_CONTENT.into_response()
         }
         ("POST", "/_emulator/v1/reset") => {
-            reset(shared);
+            let options: Reset = parse(&body)?;
+            reset(shared, options.quiet);
             StatusCode::NO_CONTENT.into_response()
         }
         ("GET", "/_emulator/v1/events") => events(shared),

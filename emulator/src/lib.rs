@@ -497,7 +497,13 @@ impl EmulatorHandle {
     /// `MANAGERHANGUP`; forgotten once that is answered), and forgets finished calls,
     /// conferences, scripted callees and the request log (`POST /reset`).
     pub fn reset(&self) {
-        control::reset(&self.shared)
+        control::reset(&self.shared, false)
+    }
+
+    /// Forgets every call at once, live ones included, with no DiCE or other callback
+    /// (`POST /reset` with `{"quiet": true}`); the rest as [`reset`](Self::reset).
+    pub fn reset_quietly(&self) {
+        control::reset(&self.shared, true)
     }
 
     /// What the emulator knows of a call.

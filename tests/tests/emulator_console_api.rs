@@ -1061,3 +1061,53 @@ async fn reset_posted_without_a_body_ends_live_calls_with_their_dice() {
         .unwrap();
     assert_eq!(response.status(), 415);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quiet_reset_forgets_live_calls_without_their_dice() {
+    let dice = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Value>::new()));
+    let seen = std::sync::Arc::clone(&dice);
+    let rig = rig_with(config(), move |event| match event["event"].as_str() {
+        Some("ice") => svaml(json!({ "action": { "name": "park", "locale": "en-US",
+            "holdPrompt": "#tts[Please hold.]", "maxDuration": 600 } })),
+        Some("dice") => {
+            seen.lock().unwrap().push(event.clone());
+            Response::default()
+        }
+        _ => Response::default(),
+    })
+    .await;
+    let call = rig
+        .emulator
+        .inbound_call("+46701234567", "+46812345678")
+        .unwrap();
+    rig.emulator
+        .wait_for(&call, Duration::from_secs(5), |s| s.phase == Phase::Parked)
+        .await
+        .expect("parked");
+    let response = rig
+        .http
+        .post(format!("{}/reset", rig.emulator.control_url()))
+        .json(&json!({ "quiet": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    // Gone at once, and nothing more reaches the app.
+    assert!(rig.emulator.call_ids().is_empty());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        dice.lock().unwrap().is_empty(),
+        "{:?}",
+        dice.lock().unwrap()
+    );
+    // A mistyped option is refused, naming it.
+    let response = rig
+        .http
+        .post(format!("{}/reset", rig.emulator.control_url()))
+        .json(&json!({ "quite": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(response.text().await.unwrap().contains("quite"));
+}

@@ -1,7 +1,6 @@
 //! Event timestamps: ISO 8601 with or without an offset (none means UTC), 0 to 9 fractional
 //! digits, as the platform and the SDKs send them.
 
-
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
