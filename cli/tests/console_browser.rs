@@ -375,6 +375,18 @@ fn dial_the_demo_ivr_press_1_join_the_conference_hang_up() {
         assert_eq!(arrows, json!(["ice", "pie", "dice"]));
         let facts = browser.text("#detail-facts").await;
         assert!(facts.contains("CALLERHANGUP"), "{facts}");
+        // Ended: no longer "in conference sales".
+        let phone = browser.text("#phone-call").await;
+        assert!(!phone.contains("in conference"), "{phone}");
+        // Offsets and timings: milliseconds under a second, then seconds.
+        let formatted: Value = browser.js("return [ms(480.4), ms(16470), ms(1000)]").await;
+        assert_eq!(formatted, json!(["480 ms", "16.5 s", "1.0 s"]));
+        // The page asks for no favicon (it was a 401 from the REST API).
+        let requests = control(&demo, "GET", "/requests", None).await;
+        assert!(
+            !requests.to_string().contains("favicon"),
+            "{requests}"
+        );
         let shot = browser.screenshot("timeline.png").await;
         if std::env::var_os("CONSOLE_SCREENSHOT_DOCS").is_some() {
             let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs");
@@ -412,6 +424,13 @@ fn dial_the_demo_ivr_press_1_join_the_conference_hang_up() {
 
         // A third joins the room and is kicked from the page (REST DELETE): DiCE, MANAGERHANGUP.
         let kicked = browser.dial("+15550005555").await;
+        // Newest first: the call just placed heads the list.
+        browser
+            .until(
+                "the new call at the top",
+                &format!("return document.querySelector('#call-list tbody tr').dataset.callId === '{kicked}'"),
+            )
+            .await;
         browser.callback("ice", "accepted").await;
         browser
             .until(

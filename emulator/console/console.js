@@ -60,8 +60,10 @@ function pretty(value) {
   return text;
 }
 
+// Under a second in ms, then seconds with one decimal: "+16.5 s", not "+16470 ms".
 function ms(value) {
-  return `${Math.round(Number(value) || 0)} ms`;
+  const n = Number(value) || 0;
+  return n < 1000 ? `${Math.round(n)} ms` : `${(n / 1000).toFixed(1)} s`;
 }
 
 function showError(error) {
@@ -183,7 +185,8 @@ function renderCalls() {
   if (key === state.listed) return;
   state.listed = key;
   const body = $('call-list').querySelector('tbody');
-  body.replaceChildren(...state.calls.map((call) => el('tr', {
+  // Newest first: the call just placed is at the top.
+  body.replaceChildren(...[...state.calls].reverse().map((call) => el('tr', {
     class: call.callId === state.selected ? 'selected' : null,
     'data-call-id': call.callId,
     onclick: () => select(call.callId),
@@ -218,7 +221,7 @@ function renderPhone() {
         class: 'listening',
         text: `menu "${listening.menuId}" is listening for ${listening.maxDigits} key${listening.maxDigits > 1 ? 's' : ''}${listening.enableVoice ? ' or speech' : ''}`,
       }) : null,
-      call.conference ? el('div', { text: `in conference ${call.conference}` }) : null));
+      ongoing && call.conference ? el('div', { text: `in conference ${call.conference}` }) : null));
   }
   for (const button of $('keypad').querySelectorAll('button')) button.disabled = !ongoing;
   $('hangup').disabled = !ongoing;
