@@ -42,7 +42,7 @@ pub use api_diff::{ApiChange, ApiSummary, Impact, api_summary};
 pub use error::{Error, ErrorKind};
 pub use generate::{OPTIONAL_CRATES, RuntimeNeeds};
 pub use normalise::{Change, Dropped, DroppedKind};
-pub use overlay::{AppliedAction, DeadCorrection};
+pub use overlay::{AppliedAction, DeadCorrection, REVIEWED, Staleness, node_sha256};
 
 use sha2::{Digest, Sha256};
 

@@ -22,7 +22,8 @@ pub struct AppliedAction {
     pub matched: usize,
 }
 
-/// A correction whose target matches nothing in the spec: the vendor text changed under it.
+/// A correction the vendor text changed under: its target matches nothing, or a `remove`
+/// carrying `x-sinch-removes-sha256` would remove something other than what was reviewed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeadCorrection {
     /// Position in the overlay's `actions` list.
@@ -31,16 +32,113 @@ pub struct DeadCorrection {
     pub target: String,
     /// The first line of the action's description.
     pub description: String,
+    /// What no longer fits.
+    pub staleness: Staleness,
+}
+
+/// Why a correction is stale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Staleness {
+    /// The target selects nothing.
+    NoMatch,
+    /// The removed node is not the one reviewed: a property the vendor added under it would
+    /// be lost without a word. `now` is the sha256 of the node as it is.
+    Changed { now: String },
 }
 
 impl std::fmt::Display for DeadCorrection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "action {} (\"{}\") targets {}, which matches nothing",
-            self.index, self.description, self.target
-        )
+        match &self.staleness {
+            Staleness::NoMatch => write!(
+                f,
+                "action {} (\"{}\") targets {}, which matches nothing",
+                self.index, self.description, self.target
+            ),
+            Staleness::Changed { now } => write!(
+                f,
+                "action {} (\"{}\") removes {}, which the vendor changed since it was reviewed \
+                 (its {REVIEWED} is stale; the node's sha256 is now {now})",
+                self.index, self.description, self.target
+            ),
+        }
     }
+}
+
+/// On a `remove` action: the sha256 of the node it removes as it was reviewed (canonical JSON,
+/// keys sorted), so a vendor change inside a removed schema is a stale correction, not a loss.
+pub const REVIEWED: &str = "x-sinch-removes-sha256";
+
+/// The sha256 of `node` as canonical JSON (object keys sorted, no whitespace).
+pub fn node_sha256(node: &Value) -> String {
+    let mut text = String::new();
+    write_sorted(node, &mut text);
+    crate::sha256_hex(text.as_bytes())
+}
+
+/// Writes JSON with object keys in sorted order whatever the map's own order is.
+fn write_sorted(node: &Value, out: &mut String) {
+    match node {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, key) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push(':');
+                write_sorted(&map[key], out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_sorted(item, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// The removals whose node is not the one reviewed, in the vendor's text before any action.
+fn changed_under_removals(parsed: &Overlay, spec: &Value) -> Vec<DeadCorrection> {
+    use roas_overlay::common::apply::{compile_path, locate};
+    let mut stale = Vec::new();
+    for (index, action) in parsed.actions.iter().enumerate() {
+        let Some(reviewed) = action
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get(REVIEWED))
+            .and_then(Value::as_str)
+        else {
+            continue;
+        };
+        let Ok(path) = compile_path(&action.target) else {
+            continue;
+        };
+        for pointer in locate(spec, &path) {
+            let Some(node) = spec.pointer(&pointer) else {
+                continue;
+            };
+            let now = node_sha256(node);
+            if now != reviewed {
+                let description = action.description.as_deref().unwrap_or("").trim();
+                stale.push(DeadCorrection {
+                    index,
+                    target: action.target.clone(),
+                    description: description.lines().next().unwrap_or("").to_string(),
+                    staleness: Staleness::Changed { now },
+                });
+            }
+        }
+    }
+    stale
 }
 
 /// Parses and validates an overlay document, then applies it to `spec` in place. Every action
@@ -91,6 +189,7 @@ pub(crate) fn apply(
         }
     }
 
+    let changed = changed_under_removals(&parsed, spec);
     let before = dead_are_errors.then(|| spec.clone());
     let report = parsed.apply(spec, Default::default()).map_err(|e| {
         let action = &parsed.actions[e.action_index];
@@ -110,7 +209,7 @@ pub(crate) fn apply(
             problem,
         )
     })?;
-    let dead: Vec<DeadCorrection> = report
+    let mut dead: Vec<DeadCorrection> = report
         .actions
         .iter()
         .filter(|a| a.matched == 0)
@@ -124,9 +223,12 @@ pub(crate) fn apply(
                 index: a.index,
                 target: a.target.clone(),
                 description: description.lines().next().unwrap_or("").to_string(),
+                staleness: Staleness::NoMatch,
             }
         })
+        .chain(changed)
         .collect();
+    dead.sort_by_key(|d| d.index);
     if let Some(before) = before
         && !dead.is_empty()
     {
@@ -152,8 +254,8 @@ pub(crate) fn dead_error(overlay_file: &str, dead: &[DeadCorrection]) -> Error {
             "{one} in the spec; the vendor text changed under this correction: update or remove it"
         ),
         all => format!(
-            "{} corrections match nothing in the spec; the vendor text changed under them: \
-             update or remove each\n{}",
+            "{} corrections match nothing in the spec or not what was reviewed; the vendor text \
+             changed under them: update or remove each\n{}",
             all.len(),
             all.iter()
                 .map(|d| format!("  {d}"))
@@ -217,6 +319,42 @@ mod tests {
         assert!(err.problem.contains("Fix the gone path"), "{err}");
         assert!(err.problem.contains("$.paths['/gone']"), "{err}");
         assert_eq!(spec, before);
+    }
+
+    #[test]
+    fn a_removal_of_something_other_than_what_was_reviewed_is_stale() {
+        let reviewed = json!({"type": "object", "properties": {"cli": {"type": "string"}}});
+        // Key order does not matter; content does.
+        let reordered = json!({"properties": {"cli": {"type": "string"}}, "type": "object"});
+        assert_eq!(node_sha256(&reviewed), node_sha256(&reordered));
+        let remove = |sha: &str| {
+            overlay(json!([
+                {"target": "$.base", "description": "fold base into ours", "remove": true,
+                 "x-sinch-removes-sha256": sha}
+            ]))
+        };
+        let doc = remove(&node_sha256(&reviewed));
+        let mut spec = json!({"base": reordered, "other": 1});
+        apply("o.yaml", &doc, &mut spec, true).unwrap();
+        assert_eq!(spec, json!({"other": 1}));
+        // The vendor adds a property under the removed node: stale, spec untouched.
+        let grown = json!({"type": "object", "properties": {"cli": {"type": "string"},
+            "fooBar": {"type": "string"}}});
+        let mut spec = json!({"base": grown.clone()});
+        let err = apply("o.yaml", &doc, &mut spec, true).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::DeadTarget);
+        assert!(err.problem.contains("fold base into ours"), "{err}");
+        assert!(err.problem.contains("which the vendor changed"), "{err}");
+        assert!(err.problem.contains(&node_sha256(&grown)), "{err}");
+        assert_eq!(spec, json!({"base": grown.clone()}));
+        // Reported, not refused, when dead corrections are only listed.
+        let (_, dead) = apply("o.yaml", &doc, &mut spec, false).unwrap();
+        assert_eq!(
+            dead[0].staleness,
+            Staleness::Changed {
+                now: node_sha256(&grown)
+            }
+        );
     }
 
     #[test]

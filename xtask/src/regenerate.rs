@@ -208,7 +208,7 @@ fn report(root: &Path, output: &Output, files: &[(PathBuf, String)]) {
 fn what_changed(root: &Path, output: &Output, corrections: Option<&str>) -> bool {
     if !output.dead_corrections.is_empty() {
         println!(
-            "{}: {} corrections match nothing in the spec; the vendor text changed under them (update or remove each):",
+            "{}: {} corrections match nothing in the spec or not what was reviewed; the vendor text changed under them (update or remove each):",
             corrections.unwrap_or("the corrections"),
             output.dead_corrections.len()
         );

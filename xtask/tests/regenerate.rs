@@ -246,6 +246,34 @@ fn check_against_a_new_spec_names_the_removed_operation_the_retyped_field_and_ev
     }
 }
 
+/// A property the vendor adds inside a schema our corrections remove whole (its fields folded
+/// into ours) is not lost without a word: the removal no longer removes what was reviewed.
+#[test]
+fn a_vendor_change_inside_a_removed_schema_is_a_stale_correction() {
+    let spec = std::fs::read_to_string(root().join("spec/sinch-voice.openapi.yaml")).unwrap();
+    let anchor = "    calloutRequestBase:\n      type: object\n      properties:\n";
+    assert!(spec.contains(anchor));
+    let changed = spec.replace(
+        anchor,
+        &format!("{anchor}        fooBar:\n          type: string\n"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("spec.yaml");
+    std::fs::write(&copy, changed).unwrap();
+    let out = xtask(&["regenerate", "--check", "--spec", copy.to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    assert_ne!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("removes $.components.schemas.calloutRequestBase, which the vendor changed since it was reviewed"),
+        "{stdout}"
+    );
+    // Only that correction: the rest still fit.
+    assert!(
+        stdout.contains(": 1 corrections match nothing in the spec or not what was reviewed"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn bad_documents_are_named_errors() {
     let dir = tempfile::tempdir().unwrap();
