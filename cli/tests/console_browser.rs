@@ -475,15 +475,29 @@ fn answer_a_callout_from_the_page_as_a_machine_or_busy() {
             .configuration_url(&demo.emulator)
             .build()
             .unwrap();
+        // What the select shows is in effect: a person answering, until it is changed, and a
+        // choice applies at once (no second button).
+        let shown: Value = browser
+            .js("return document.getElementById('next-callee').value")
+            .await;
+        assert_eq!(shown, "human");
+        assert_eq!(control(&demo, "GET", "/info", None).await["defaultCallee"], "human");
+        browser
+            .client
+            .find(Locator::Css("#next-callee"))
+            .await
+            .unwrap()
+            .select_by_value("manual")
+            .await
+            .unwrap();
+        browser
+            .until(
+                "every callee scripted",
+                "return document.getElementById('callee-status').textContent.includes('lets me answer')",
+            )
+            .await;
+        assert_eq!(control(&demo, "GET", "/info", None).await["defaultCallee"], "manual");
         for (button, result) in [("#answer-machine", "ANSWERED"), ("#answer-busy", "BUSY")] {
-            // The page scripts the next callee: "lets me answer here".
-            browser.click("#set-callee").await;
-            browser
-                .until(
-                    "the callee scripted",
-                    "return document.getElementById('callee-status').textContent.includes('lets me answer')",
-                )
-                .await;
             let callout = sinch_voice::TtsCallout::to("+15557770000")
                 .cli("+14045001000")
                 .text("Your table is ready")

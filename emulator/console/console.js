@@ -395,6 +395,7 @@ function renderConfig() {
     to.replaceChildren(...(info.numbers || []).map((n) => el('option', { value: n, text: n })));
   }
   if (document.activeElement !== $('callback-url')) $('callback-url').value = info.callbackUrl || '';
+  if (document.activeElement !== $('next-callee')) $('next-callee').value = info.defaultCallee || 'human';
   $('callback-status').textContent = info.callbackUrl ? `callbacks go to ${info.callbackUrl}` : 'no callback URL set';
 }
 
@@ -463,11 +464,15 @@ function setUp() {
       if (call) act(control('POST', `/calls/${encodeURIComponent(call.callId)}/answer`, { as }));
     });
   }
-  $('callee-form').addEventListener('submit', (e) => {
-    e.preventDefault();
+  // In effect as soon as it is chosen: what the select shows is what callees do.
+  $('callee-form').addEventListener('submit', (e) => e.preventDefault());
+  $('next-callee').addEventListener('change', () => {
     const behaviour = $('next-callee').value;
-    control('POST', '/callees', { behaviour }).then(
-      () => { $('callee-status').textContent = `the next callee dialled ${$('next-callee').selectedOptions[0].textContent}`; },
+    control('POST', '/callees', { behaviour, every: true }).then(
+      () => {
+        $('callee-status').textContent = `every callee now ${$('next-callee').selectedOptions[0].textContent}`;
+        return loadInfo();
+      },
       showError);
   });
   $('callback-form').addEventListener('submit', (e) => {

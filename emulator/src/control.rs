@@ -121,6 +121,10 @@ pub struct ScriptCallee {
     /// For `answers`/`human`/`machine`: how long it rings first (ms).
     #[serde(default)]
     pub answer_after_ms: Option<u64>,
+    /// Every callee from now on that has no script of its own behaves so (the default is a
+    /// person who answers), instead of only the next one.
+    #[serde(default)]
+    pub every: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -371,12 +375,12 @@ pub(crate) fn script_callee(shared: &Shared, request: ScriptCallee) -> Result<()
             .answer_after_ms
             .unwrap_or(shared.config.answer_delay.as_millis() as u64),
     );
-    let callee = match request.behaviour.to_ascii_lowercase().as_str() {
-        "answers" | "human" => Callee::Answers(after),
-        "machine" => Callee::Machine(after),
-        "busy" => Callee::Busy,
-        "noanswer" | "no_answer" | "no-answer" => Callee::NoAnswer,
-        "manual" => Callee::Manual,
+    let (name, callee) = match request.behaviour.to_ascii_lowercase().as_str() {
+        "answers" | "human" => ("human", Callee::Answers(after)),
+        "machine" => ("machine", Callee::Machine(after)),
+        "busy" => ("busy", Callee::Busy),
+        "noanswer" | "no_answer" | "no-answer" => ("noAnswer", Callee::NoAnswer),
+        "manual" => ("manual", Callee::Manual),
         other => {
             return Err(ApiError::bad_request(format!(
                 "Invalid parameter `behaviour`: {other:?} is not answers, human, machine, busy, noAnswer or manual"
@@ -384,11 +388,17 @@ pub(crate) fn script_callee(shared: &Shared, request: ScriptCallee) -> Result<()
         }
     };
     let mut state = shared.lock();
-    match request.number {
-        Some(number) => {
+    match (request.number, request.every) {
+        (Some(_), true) => {
+            return Err(ApiError::bad_request(
+                "Invalid parameter `every`: not with `number`, whose script already applies to every call to it",
+            ));
+        }
+        (Some(number), false) => {
             state.callees.insert(number, callee);
         }
-        None => state.next_callees.push_back(callee),
+        (None, true) => state.default_callee = Some((name, callee)),
+        (None, false) => state.next_callees.push_back(callee),
     }
     Ok(())
 }
@@ -505,6 +515,7 @@ pub(crate) fn reset(shared: &Shared, quiet: bool) {
     state.conferences.clear();
     state.callees.clear();
     state.next_callees.clear();
+    state.default_callee = None;
     state.requests.clear();
     drop(state);
     shared.publish("reset", None, json!({}));
@@ -536,6 +547,7 @@ pub(crate) fn info(shared: &Shared) -> Value {
         "fallbackUrl": state.fallback_url,
         "consoleUrl": format!("{}{}", shared.base_url, crate::console::PATH),
         "numbers": state.numbers.iter().map(|n| &n.number).collect::<Vec<_>>(),
+        "defaultCallee": state.default_callee.map_or("human", |(name, _)| name),
     })
 }
 

@@ -79,6 +79,7 @@ impl Shared {
             .callees
             .get(number)
             .copied()
+            .or(state.default_callee.map(|(_, callee)| callee))
             .unwrap_or(Callee::Answers(self.config.answer_delay))
     }
 

@@ -467,6 +467,9 @@ pub(crate) struct State {
     pub callees: HashMap<String, Callee>,
     /// Callees scripted for the next dials, whatever the number.
     pub next_callees: VecDeque<Callee>,
+    /// How every other callee behaves (its behaviour's name, and it): a person answering
+    /// when unset.
+    pub default_callee: Option<(&'static str, Callee)>,
     pub requests: Vec<RequestRecord>,
     pub next_id: u64,
     pub next_request: u64,

@@ -1111,3 +1111,53 @@ async fn a_quiet_reset_forgets_live_calls_without_their_dice() {
     assert_eq!(response.status(), 400);
     assert!(response.text().await.unwrap().contains("quite"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_callee_can_be_scripted_at_once_and_reset_restores_the_default() {
+    let rig = rig(|_| ok()).await;
+    assert_eq!(
+        rig.control("GET", "/info", None).await.1["defaultCallee"],
+        "human"
+    );
+    let (status, answer) = rig
+        .control(
+            "POST",
+            "/callees",
+            Some(json!({ "behaviour": "busy", "every": true })),
+        )
+        .await;
+    assert_eq!(status, 204, "{answer}");
+    assert_eq!(
+        rig.control("GET", "/info", None).await.1["defaultCallee"],
+        "busy"
+    );
+    // Not only the next one: every callee without a script of its own.
+    for _ in 0..2 {
+        let id = rig.callout(tts_callout("Hello")).await;
+        let ended = rig
+            .emulator
+            .wait_for(&id, WAIT, |s| s.status == "FINAL")
+            .await
+            .expect("ended");
+        assert_eq!(ended.result, "BUSY");
+    }
+    // With a number it means nothing more than the number's own script: refused, named.
+    let (status, answer) = rig
+        .control(
+            "POST",
+            "/callees",
+            Some(json!({ "behaviour": "busy", "every": true, "number": "+15550001111" })),
+        )
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer["message"].as_str().unwrap().contains("every"),
+        "{answer}"
+    );
+    let (status, answer) = rig.control("POST", "/reset", Some(json!({}))).await;
+    assert_eq!(status, 204, "{answer}");
+    assert_eq!(
+        rig.control("GET", "/info", None).await.1["defaultCallee"],
+        "human"
+    );
+}
