@@ -665,12 +665,15 @@ async fn serve(shared: &Arc<Shared>, request: Request) -> Result<Response, ApiEr
             &methods,
         ));
     }
-    // A POST without a body (`/reset`, `/hangup` from a button) is no form: nothing to refuse.
-    let declared_empty = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .is_some_and(|v| v.as_bytes() == b"0")
-        && request.headers().get(header::CONTENT_TYPE).is_none();
+    // A POST without a body (`/reset`, `/hangup` from a button, `curl -X POST`) is no form:
+    // nothing to refuse. No body is `Content-Length: 0`, or neither a length nor a chunked
+    // transfer (HTTP/1.1's rule).
+    let headers = request.headers();
+    let declared_empty = headers.get(header::CONTENT_TYPE).is_none()
+        && match headers.get(header::CONTENT_LENGTH) {
+            Some(length) => length.as_bytes() == b"0",
+            None => headers.get(header::TRANSFER_ENCODING).is_none(),
+        };
     let body = if declared_empty {
         Bytes::new()
     } else if method == Method::POST || method == Method::PUT {

@@ -1154,7 +1154,8 @@ async fn every_callee_can_be_scripted_at_once_and_reset_restores_the_default() {
         answer["message"].as_str().unwrap().contains("every"),
         "{answer}"
     );
-    let (status, answer) = rig.control("POST", "/reset", Some(json!({}))).await;
+    // No body at all (no length, no type), as `curl -X POST` sends it.
+    let (status, answer) = rig.control("POST", "/reset", None).await;
     assert_eq!(status, 204, "{answer}");
     assert_eq!(
         rig.control("GET", "/info", None).await.1["defaultCallee"],
