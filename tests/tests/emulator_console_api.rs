@@ -1007,8 +1007,8 @@ async fn the_console_is_served_with_a_strict_policy() {
     assert_eq!(response.status(), 200);
 }
 
-#[tokio::test]
-async fn reset_posted_without_a_body_ends_live_calls_with_their_dice() {
+/// An app that parks every call and keeps the DiCEs it gets, with one call parked.
+async fn parked_call() -> (Rig, String, std::sync::Arc<std::sync::Mutex<Vec<Value>>>) {
     let dice = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Value>::new()));
     let seen = std::sync::Arc::clone(&dice);
     let rig = rig_with(config(), move |event| match event["event"].as_str() {
@@ -1030,6 +1030,12 @@ async fn reset_posted_without_a_body_ends_live_calls_with_their_dice() {
         .wait_for(&call, Duration::from_secs(5), |s| s.phase == Phase::Parked)
         .await
         .expect("parked");
+    (rig, call, dice)
+}
+
+#[tokio::test]
+async fn reset_posted_without_a_body_ends_live_calls_with_their_dice() {
+    let (rig, call, dice) = parked_call().await;
     // What `fetch(url, {method: 'POST'})` sends: Content-Length 0 and no Content-Type.
     let response = rig
         .http
@@ -1064,26 +1070,7 @@ async fn reset_posted_without_a_body_ends_live_calls_with_their_dice() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_quiet_reset_forgets_live_calls_without_their_dice() {
-    let dice = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Value>::new()));
-    let seen = std::sync::Arc::clone(&dice);
-    let rig = rig_with(config(), move |event| match event["event"].as_str() {
-        Some("ice") => svaml(json!({ "action": { "name": "park", "locale": "en-US",
-            "holdPrompt": "#tts[Please hold.]", "maxDuration": 600 } })),
-        Some("dice") => {
-            seen.lock().unwrap().push(event.clone());
-            Response::default()
-        }
-        _ => Response::default(),
-    })
-    .await;
-    let call = rig
-        .emulator
-        .inbound_call("+46701234567", "+46812345678")
-        .unwrap();
-    rig.emulator
-        .wait_for(&call, Duration::from_secs(5), |s| s.phase == Phase::Parked)
-        .await
-        .expect("parked");
+    let (rig, _call, dice) = parked_call().await;
     let response = rig
         .http
         .post(format!("{}/reset", rig.emulator.control_url()))

@@ -6,8 +6,8 @@
 
 use serde_json::Value;
 
-use super::schema_names::retarget;
-use super::{Report, escape_pointer, key, path_of};
+use super::schema_names::rename_schemas;
+use super::{Report, key, path_of};
 use crate::error::{Error, ErrorKind};
 
 const EXTENSION: &str = "x-sinch-name";
@@ -46,16 +46,11 @@ pub(super) fn run(doc: &mut Value, report: &mut Report) -> Result<(), Error> {
         }
     }
     let renames: Vec<(String, String)> = renames.into_iter().map(|(f, t, _)| (f, t)).collect();
-    // Rebuilt in order, so the document keeps its order; the extension has done its work.
-    let old = std::mem::take(schemas);
-    for (name, mut schema) in old {
-        if let Value::Object(map) = &mut schema {
+    // The extension has done its work.
+    for schema in schemas.values_mut() {
+        if let Value::Object(map) = schema {
             map.remove(EXTENSION);
         }
-        match renames.iter().find(|(from, _)| *from == name) {
-            Some((_, to)) => schemas.insert(to.clone(), schema),
-            None => schemas.insert(name, schema),
-        };
     }
     for (from, to) in &renames {
         report.change(
@@ -64,16 +59,7 @@ pub(super) fn run(doc: &mut Value, report: &mut Report) -> Result<(), Error> {
             format!("{EXTENSION}: renamed {to}"),
         );
     }
-    let prefixes: Vec<(String, String)> = renames
-        .iter()
-        .map(|(from, to)| {
-            (
-                format!("#/components/schemas/{}", escape_pointer(from)),
-                format!("#/components/schemas/{}", escape_pointer(to)),
-            )
-        })
-        .collect();
-    retarget(doc, &prefixes);
+    rename_schemas(doc, &renames);
     Ok(())
 }
 

@@ -38,16 +38,6 @@ pub(super) fn for_generator(doc: &mut Value, report: &mut Report) {
     if renames.is_empty() {
         return;
     }
-    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
-        // Rebuilt in order, so the document keeps its order.
-        let old = std::mem::take(schemas);
-        for (name, schema) in old {
-            match renames.iter().find(|(from, _)| *from == name) {
-                Some((_, to)) => schemas.insert(to.clone(), schema),
-                None => schemas.insert(name, schema),
-            };
-        }
-    }
     for (from, to) in &renames {
         report.change(
             "schema-names",
@@ -57,6 +47,21 @@ pub(super) fn for_generator(doc: &mut Value, report: &mut Report) {
                 typify_name(from)
             ),
         );
+    }
+    rename_schemas(doc, &renames);
+}
+
+/// Renames component schemas `(from, to)` where they stand (the document keeps its order) and
+/// points every `$ref` to them, and into them, at the new names.
+pub(super) fn rename_schemas(doc: &mut Value, renames: &[(String, String)]) {
+    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+        let old = std::mem::take(schemas);
+        for (name, schema) in old {
+            match renames.iter().find(|(from, _)| *from == name) {
+                Some((_, to)) => schemas.insert(to.clone(), schema),
+                None => schemas.insert(name, schema),
+            };
+        }
     }
     let prefixes: Vec<(String, String)> = renames
         .iter()
@@ -70,7 +75,7 @@ pub(super) fn for_generator(doc: &mut Value, report: &mut Report) {
     retarget(doc, &prefixes);
 }
 
-pub(super) fn retarget(value: &mut Value, prefixes: &[(String, String)]) {
+fn retarget(value: &mut Value, prefixes: &[(String, String)]) {
     match value {
         Value::Object(map) => {
             for (k, child) in map.iter_mut() {
